@@ -1,0 +1,365 @@
+/**
+ * Flask's default session: `loadSession` reads it from a Cookie header and `dumpSession` writes the
+ * Set-Cookie header, byte for byte as Flask 3.1's `SecureCookieSessionInterface` does.
+ * Port of flask/sessions.py.
+ * @module
+ */
+
+import { BadPayload, BadSignature, CookieTooLarge, SignatureExpired } from './errors.ts';
+import { isBytes, utf8, utf8DecodeStrict } from './_bytes.ts';
+import { cookieSizeWarning, dumpCookie, getCookie, MAX_COOKIE_SIZE } from './cookie.ts';
+import { isPlainObject } from './json.ts';
+import { Markup } from './python-types.ts';
+import { makeKeysList, type SecretKey } from './signer.ts';
+import { TaggedJSONSerializer, type SessionData, type SessionValue } from './tagged-json.ts';
+import { TimestampSigner, timestampToDate, toUnixSeconds, type Clock } from './timed.ts';
+import {
+  DEFAULT_MAX_DECOMPRESSED_SIZE,
+  URLSafeTimedSerializer,
+  urlSafeDecodePayload,
+  urlSafeDumpPayload,
+} from './url-safe.ts';
+
+/** Flask's session salt (`SecureCookieSessionInterface.salt`). */
+export const DEFAULT_SALT = 'cookie-session';
+/** Flask's `PERMANENT_SESSION_LIFETIME` default: 31 days, in seconds. */
+export const DEFAULT_PERMANENT_LIFETIME = 2678400;
+
+/** Cookie attributes and signing settings shared by {@link loadSession} and {@link dumpSession}. */
+export interface SessionConfig {
+  /**
+   * `SECRET_KEY_FALLBACKS`: old keys that still verify but never sign, oldest first as in
+   * Flask's list (the last is tried first). Must be an array.
+   */
+  fallbacks?: readonly SecretKey[] | undefined;
+  /** @default 'cookie-session' */
+  salt?: string | undefined;
+  /** `SESSION_COOKIE_NAME`. @default 'session' */
+  cookieName?: string | undefined;
+  /**
+   * `PERMANENT_SESSION_LIFETIME` in seconds: the `Expires` of permanent sessions, and the maximum
+   * age of every session on load (truncated to whole seconds, as Flask does).
+   * @default 2678400 (31 days)
+   */
+  permanentLifetime?: number | undefined;
+  /** The current time, a Date or Unix seconds. @default the clock */
+  now?: Clock | undefined;
+}
+
+/** Options of {@link loadSession}. */
+export interface LoadSessionOptions extends SessionConfig {
+  /** Cap on the decompressed payload, in bytes. @default 1 MiB */
+  maxDecompressedSize?: number | undefined;
+  /** Cap on the nesting of the session data. @default 500 */
+  maxDepth?: number | undefined;
+}
+
+/** Options of {@link dumpSession}. */
+export interface DumpSessionOptions extends SessionConfig {
+  /** `SECRET_KEY`: the key that signs. Required. */
+  secret: SecretKey;
+  /** `SESSION_COOKIE_DOMAIN`. @default none (host-only cookie) */
+  domain?: string | undefined;
+  /** `SESSION_COOKIE_PATH`. @default '/' */
+  path?: string | undefined;
+  /** `SESSION_COOKIE_HTTPONLY`. @default true */
+  httpOnly?: boolean | undefined;
+  /** `SESSION_COOKIE_SECURE`. @default false */
+  secure?: boolean | undefined;
+  /** `SESSION_COOKIE_SAMESITE`: 'Strict', 'Lax' or 'None' (any case). @default none */
+  sameSite?: string | undefined;
+  /** `SESSION_COOKIE_PARTITIONED` (implies Secure). @default false */
+  partitioned?: boolean | undefined;
+  /**
+   * Sets `session.permanent` before writing, as Flask stores it (`_permanent` in the data).
+   * Left out, the data's own `_permanent` decides.
+   */
+  permanent?: boolean | undefined;
+  /** Werkzeug's `MAX_COOKIE_SIZE`; 0 disables the check. @default 4093 */
+  maxCookieSize?: number | undefined;
+  /**
+   * What to do when the header exceeds `maxCookieSize` (browsers may drop it: lost data):
+   * `'warn'` logs Werkzeug's warning with `console.warn`, `'throw'` throws {@link CookieTooLarge},
+   * a function receives the error. @default 'warn'
+   */
+  onOversize?: 'warn' | 'throw' | 'ignore' | ((error: CookieTooLarge) => void) | undefined;
+}
+
+/** Why {@link readSession} gave an empty session. */
+export type SessionStatus = 'valid' | 'missing' | 'no-secret' | 'invalid' | 'expired';
+
+/** What {@link readSession} found. `data` is always a session, empty unless `status` is 'valid'. */
+export interface SessionReadResult {
+  status: SessionStatus;
+  data: SessionData;
+  /** When the cookie was signed (valid and expired cookies). */
+  issuedAt?: Date | undefined;
+  /**
+   * Which key verified a valid cookie: 0 for the secret, 1 for the newest fallback, and so on.
+   * Anything but 0 means the cookie should be re-signed with the current key.
+   */
+  keyIndex?: number | undefined;
+  /** The signature error behind 'invalid' or 'expired'. */
+  error?: BadSignature | undefined;
+}
+
+const serializer = /* @__PURE__ */ new TaggedJSONSerializer();
+const depthSerializers = new Map<number, TaggedJSONSerializer>();
+
+function taggedFor(maxDepth: number | undefined): TaggedJSONSerializer {
+  if (maxDepth === undefined || maxDepth === serializer.maxDepth) return serializer;
+  let s = depthSerializers.get(maxDepth);
+  if (!s) depthSerializers.set(maxDepth, (s = new TaggedJSONSerializer({ maxDepth })));
+  return s;
+}
+
+function checkFallbacks(fallbacks: unknown): readonly SecretKey[] {
+  if (fallbacks === undefined || fallbacks === null) return [];
+  if (typeof fallbacks === 'string' || isBytes(fallbacks))
+    throw new TypeError(
+      '"fallbacks" must be an array of keys, e.g. [oldKey]; a single string would be split into one-character keys by Flask',
+    );
+  if (!Array.isArray(fallbacks)) throw new TypeError('"fallbacks" must be an array of keys');
+  return fallbacks as readonly SecretKey[];
+}
+
+function hasSecret(secret: unknown): secret is SecretKey {
+  return (typeof secret === 'string' || isBytes(secret)) && secret.length > 0;
+}
+
+const signerCache = new Map<string, TimestampSigner>();
+const keyId = (k: SecretKey): string => (typeof k === 'string' ? 's' + k : 'b' + Array.from(k).join(','));
+
+/** The signer Flask builds: keys `[...fallbacks, secret]`, salt, HMAC key derivation, SHA-1. */
+function signerFor(secret: SecretKey, fallbacks: readonly SecretKey[], salt: string): TimestampSigner {
+  const id = [salt, keyId(secret), ...fallbacks.map(keyId)].join('\0');
+  let s = signerCache.get(id);
+  if (!s) {
+    s = new TimestampSigner(makeKeysList([...fallbacks, secret]), { salt, keyDerivation: 'hmac', digestMethod: 'sha1' });
+    if (signerCache.size >= 32) signerCache.delete(signerCache.keys().next().value!);
+    signerCache.set(id, s);
+  }
+  return s;
+}
+
+/**
+ * Python's truthiness, for `session.permanent` (Flask tests `if session.permanent`).
+ */
+function pyTruthy(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === 0n || v === '') return false;
+  if (Array.isArray(v) || isBytes(v)) return v.length > 0;
+  if (v instanceof Markup) return v.value.length > 0;
+  if (isPlainObject(v)) return Object.keys(v).length > 0;
+  return true;
+}
+
+/** Whether a session is permanent (Flask's `session.permanent`). */
+export function isPermanent(data: SessionData): boolean {
+  return pyTruthy(data['_permanent']);
+}
+
+/**
+ * What `SecureCookieSession(data)` makes of a loaded value: `dict(value)`; None is empty.
+ * @throws {@link TypeError} where Flask 3.1 raises
+ */
+function toSessionDict(v: unknown): SessionData {
+  if (isPlainObject(v)) return v as SessionData;
+  if (v === null) return Object.create(null) as SessionData;
+  const items: unknown[] | undefined =
+    typeof v === 'string' ? Array.from(v) : v instanceof Markup ? Array.from(v.value) : Array.isArray(v) ? v : isBytes(v) ? Array.from(v) : undefined;
+  if (!items) throw new TypeError(`cannot convert ${typeof v} to a session dict`);
+  const out = Object.create(null) as SessionData;
+  items.forEach((item, i) => {
+    const pair = typeof item === 'string' ? Array.from(item) : item instanceof Markup ? Array.from(item.value) : item;
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw new TypeError(`dictionary update sequence element #${i} is not a pair`);
+    if (typeof pair[0] !== 'string') throw new TypeError('only string keys are supported in a session');
+    out[pair[0]] = pair[1] as SessionValue;
+  });
+  return out;
+}
+
+/**
+ * Reads the session from a `Cookie` request header and says why it is empty when it is.
+ * Same rules as {@link loadSession}.
+ * @throws {@link BadPayload} for a validly signed cookie whose payload cannot be decoded
+ * @throws {@link TypeError} for a `fallbacks` that is not an array
+ * @example
+ * ```ts
+ * const r = readSession(req.headers.cookie, process.env.SECRET_KEY);
+ * if (r.status === 'expired') console.log('signed at', r.issuedAt);
+ * ```
+ */
+export function readSession(
+  cookieHeader: string | readonly string[] | null | undefined,
+  secret: SecretKey | null | undefined,
+  options: LoadSessionOptions = {},
+): SessionReadResult {
+  const fallbacks = checkFallbacks(options.fallbacks);
+  const empty = (status: SessionStatus, extra: Partial<SessionReadResult> = {}): SessionReadResult => ({
+    status,
+    data: Object.create(null) as SessionData,
+    ...extra,
+  });
+  // get_signing_serializer returns None without a secret: NullSession, nothing is read.
+  if (!hasSecret(secret)) return empty('no-secret');
+  const value = getCookie(cookieHeader, options.cookieName ?? 'session');
+  if (!value) return empty('missing');
+  const lifetime = options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
+  const maxAge = Math.trunc(lifetime);
+  const signer = signerFor(secret, fallbacks, options.salt ?? DEFAULT_SALT);
+  let payload: Uint8Array;
+  let ts: number | bigint;
+  let keyIndex: number;
+  try {
+    ({ value: payload, ts, keyIndex } = signer.unsignTimed(utf8(value), maxAge, options.now));
+  } catch (e) {
+    if (e instanceof SignatureExpired) return empty('expired', { error: e, issuedAt: e.dateSigned });
+    if (e instanceof BadSignature) return empty('invalid', { error: e });
+    if (e instanceof RangeError) throw new BadPayload('The cookie is signed with a timestamp after year 9999', { cause: e });
+    throw e;
+  }
+  let issuedAt: Date;
+  try {
+    issuedAt = timestampToDate(ts);
+  } catch (e) {
+    throw new BadPayload('The cookie is signed with a timestamp after year 9999', { cause: e });
+  }
+  const json = urlSafeDecodePayload(payload, options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE);
+  let data: SessionData;
+  try {
+    data = toSessionDict(taggedFor(options.maxDepth).loads(utf8DecodeStrict(json)));
+  } catch (e) {
+    throw new BadPayload(
+      'Could not load the payload because an exception occurred on unserializing the data.',
+      { cause: e },
+    );
+  }
+  return { status: 'valid', data, issuedAt, keyIndex };
+}
+
+/**
+ * Reads the session from a `Cookie` request header as Flask's `open_session` does: the first cookie
+ * named `cookieName`, verified with the secret and then the fallbacks (newest first), at most
+ * `permanentLifetime` seconds old and not dated in the future.
+ * @param cookieHeader - the request's `Cookie` header (or several)
+ * @param secret - `SECRET_KEY`; without one the session is always empty (Flask's NullSession)
+ * @returns the session data; an empty session for a missing, tampered, wrongly signed, expired or
+ *   future-dated cookie. Use {@link readSession} to learn why.
+ * @throws {@link BadPayload} for a validly signed cookie whose payload cannot be decoded (Flask
+ *   answers HTTP 500); only a holder of the secret can make one
+ * @example
+ * ```ts
+ * const session = loadSession(req.headers.cookie, process.env.SECRET_KEY);
+ * session.uname; // set by the Flask app
+ * ```
+ */
+export function loadSession(
+  cookieHeader: string | readonly string[] | null | undefined,
+  secret: SecretKey | null | undefined,
+  options: LoadSessionOptions = {},
+): SessionData {
+  return readSession(cookieHeader, secret, options).data;
+}
+
+/**
+ * The signed cookie value alone (no attributes) for `data`, as Flask's serializer makes it.
+ * @internal
+ */
+function sessionValue(data: SessionData, secret: SecretKey, fallbacks: readonly SecretKey[], salt: string, ts: number): string {
+  const signer = signerFor(secret, fallbacks, salt);
+  const payload = urlSafeDumpPayload(utf8(serializer.dumps(data)));
+  return utf8DecodeStrict(signer.sign(payload, ts));
+}
+
+/**
+ * The `Set-Cookie` header value Flask 3.1 sends for this session data, config and second.
+ * Empty data gives the deletion header (Flask's `delete_cookie`), as when a view clears the session.
+ * @param data - the session; `_permanent` (or the `permanent` option) makes it permanent
+ * @returns the header value, e.g. `session=eyJhIjoxfQ.ZVPxAA.iJV_…; HttpOnly; Path=/`
+ * @throws {@link TypeError} without a secret (Flask: "The session is unavailable because no secret
+ *   key was set"), for a value Flask cannot store (undefined, a function, a Set…), or bad options
+ * @throws {@link RangeError} for a date outside years 1..9999 or an integer past 4300 digits
+ * @throws {@link CookieTooLarge} over `maxCookieSize` when `onOversize` is 'throw'
+ * @example
+ * ```ts
+ * res.setHeader('Set-Cookie', dumpSession({ uname: 'momo' }, { secret, permanent: true }));
+ * ```
+ */
+export function dumpSession(data: SessionData, options: DumpSessionOptions): string {
+  if (!options || !hasSecret(options.secret))
+    throw new TypeError(
+      'The session is unavailable because no secret key was set. Set "secret" to the Flask app\'s SECRET_KEY.',
+    );
+  if (!isPlainObject(data)) throw new TypeError('"data" must be a plain object (the session dict)');
+  const fallbacks = checkFallbacks(options.fallbacks);
+  const name = options.cookieName ?? 'session';
+  let session = data;
+  if (options.permanent !== undefined) {
+    session = Object.assign(Object.create(null), data) as SessionData;
+    session['_permanent'] = options.permanent;
+  }
+  const attrs = {
+    domain: options.domain,
+    path: options.path ?? '/',
+    secure: options.secure ?? false,
+    httpOnly: options.httpOnly ?? true,
+    sameSite: options.sameSite,
+    partitioned: options.partitioned ?? false,
+  };
+  let header: string;
+  let value = '';
+  if (Object.keys(session).length === 0) {
+    header = dumpCookie(name, '', { ...attrs, expires: 0, maxAge: 0 });
+  } else {
+    const nowMs = options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : options.now * 1000;
+    const ts = toUnixSeconds(options.now ?? new Date(nowMs));
+    value = sessionValue(session, options.secret, fallbacks, options.salt ?? DEFAULT_SALT, ts);
+    let expires: number | undefined;
+    if (isPermanent(session)) {
+      const lifetime = options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
+      // datetime.now(utc) + timedelta(seconds=lifetime), to the microsecond, then floored
+      expires = Math.floor((Math.round(nowMs * 1000) + Math.round(lifetime * 1e6)) / 1e6);
+    }
+    header = dumpCookie(name, value, { ...attrs, expires });
+  }
+  const limit = options.maxCookieSize ?? MAX_COOKIE_SIZE;
+  const warning = cookieSizeWarning(name, value, header, limit);
+  if (warning !== undefined) {
+    const policy = options.onOversize ?? 'warn';
+    const err = new CookieTooLarge(warning, header.length, limit);
+    if (policy === 'throw') throw err;
+    if (policy === 'warn') console.warn(warning);
+    else if (typeof policy === 'function') policy(err);
+  }
+  return header;
+}
+
+/** Options of {@link getSigningSerializer}. */
+export interface SigningSerializerOptions {
+  secret: SecretKey;
+  fallbacks?: readonly SecretKey[] | undefined;
+  salt?: string | undefined;
+}
+
+/**
+ * The serializer Flask signs sessions with (`get_signing_serializer`): a
+ * {@link URLSafeTimedSerializer} with keys `[...fallbacks, secret]`, salt `cookie-session`, HMAC
+ * key derivation, SHA-1 and Flask's tagged JSON. For the cookie value alone, without attributes.
+ * @example
+ * ```ts
+ * const s = getSigningSerializer({ secret });
+ * const value = s.dumps({ a: 1 });             // 'eyJhIjoxfQ.ZVPxAA.…'
+ * s.loads(value, { maxAge: 2678400 });         // { a: 1 }
+ * ```
+ */
+export function getSigningSerializer(options: SigningSerializerOptions): URLSafeTimedSerializer {
+  if (!hasSecret(options.secret)) throw new TypeError('"secret" is required');
+  const fallbacks = checkFallbacks(options.fallbacks);
+  return new URLSafeTimedSerializer([...fallbacks, options.secret], {
+    salt: options.salt ?? DEFAULT_SALT,
+    serializer: serializer,
+    signerKwargs: { keyDerivation: 'hmac', digestMethod: 'sha1' },
+  });
+}
+
