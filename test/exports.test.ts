@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+test('the public surface of the package root', async () => {
+  const m = await import('../src/index.ts');
+  assert.deepEqual(Object.keys(m).sort(), [
+    'BadData', 'BadHeader', 'BadPayload', 'BadSignature', 'BadTimeSignature', 'CookieTooLarge',
+    'DEFAULT_MAX_DECOMPRESSED_SIZE', 'DEFAULT_MAX_DEPTH', 'DEFAULT_PERMANENT_LIFETIME', 'DEFAULT_SALT',
+    'HMACAlgorithm', 'JSONDecodeError', 'JSONTag', 'MAX_COOKIE_SIZE', 'MAX_TIMESTAMP', 'Markup',
+    'NoneAlgorithm', 'Serializer', 'SignatureExpired', 'Signer', 'TaggedJSONSerializer',
+    'TimedSerializer', 'TimestampSigner', 'URLSafeSerializer', 'URLSafeTimedSerializer', 'UUID',
+    'base64Decode', 'base64Encode', 'bytesToInt', 'compactJSON', 'cookieHeader', 'dumpCookie',
+    'dumpSession', 'getCookie', 'getSigningSerializer', 'httpDate', 'intToBytes', 'isPermanent',
+    'isTuple', 'loadSession', 'parseCookieHeader', 'parseDate', 'parseSetCookie', 'pyDumps',
+    'pyFloatRepr', 'pyLoads', 'pythonJSON', 'readSession', 'tuple',
+  ]);
+});
+
+test('package.json: ESM, side-effect free, exactly three runtime dependencies', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.sideEffects, false);
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['@noble/hashes', 'cookie', 'pako']);
+  assert.equal(pkg.exports['.'].types, './dist/index.d.ts');
+});
+
+test('errors carry their codes and names', async () => {
+  const m = await import('../src/index.ts');
+  const cases: [new (msg: string) => Error, string][] = [
+    [m.BadData, 'ERR_BAD_DATA'],
+    [m.BadSignature, 'ERR_BAD_SIGNATURE'],
+    [m.BadTimeSignature, 'ERR_BAD_TIME_SIGNATURE'],
+    [m.SignatureExpired, 'ERR_SIGNATURE_EXPIRED'],
+    [m.BadHeader, 'ERR_BAD_HEADER'],
+    [m.BadPayload, 'ERR_BAD_PAYLOAD'],
+  ];
+  for (const [C, code] of cases) {
+    const e = new C('x') as Error & { code: string };
+    assert.equal(e.code, code);
+    assert.equal(e.name, C.name);
+    assert.ok(e instanceof m.BadData);
+  }
+  assert.ok(new m.SignatureExpired('x') instanceof m.BadSignature);
+  assert.ok(!(new m.BadPayload('x') instanceof m.BadSignature));
+});
