@@ -18,9 +18,9 @@ export type Tuple<T = unknown> = readonly T[] & { readonly [TUPLE_MARK]: true };
  * isTuple(flashes[0]);                                // true
  * ```
  */
-export function tuple<T>(...items: T[]): Tuple<T> {
+export function tuple<T extends unknown[]>(...items: T): Tuple<T[number]> {
   Object.defineProperty(items, TUPLE_MARK, { value: true });
-  return Object.freeze(items) as unknown as Tuple<T>;
+  return Object.freeze(items) as unknown as Tuple<T[number]>;
 }
 
 /** Whether `x` is an array made by {@link tuple} (a Python tuple). */

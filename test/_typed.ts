@@ -55,6 +55,16 @@ export function hasIntegralFloat(t: Typed): boolean {
   return false;
 }
 
+/** Whether a typed value holds a datetime in years 1..99, which Flask itself reads back as 19xx/20xx. */
+export function hasTwoDigitYear(t: Typed): boolean {
+  if (t === null || typeof t !== 'object') return false;
+  if ('datetime' in t) return new Date(t.datetime).getUTCFullYear() < 100;
+  if ('list' in t) return t.list.some(hasTwoDigitYear);
+  if ('tuple' in t) return t.tuple.some(hasTwoDigitYear);
+  if ('dict' in t) return t.dict.some(([, v]) => hasTwoDigitYear(v));
+  return false;
+}
+
 /** Deep equality of session values, type for type (tuple vs list, bigint vs number, -0 vs 0 aside). */
 export function sameValue(a: unknown, b: unknown, path = '$'): string | undefined {
   const fail = (why: string) => `${path}: ${why}`;

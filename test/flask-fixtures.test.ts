@@ -14,7 +14,7 @@ import {
   type DumpSessionOptions,
   type SessionData,
 } from '../src/index.ts';
-import { fromTyped, hasIntegralFloat, sameValue, type Typed } from './_typed.ts';
+import { fromTyped, hasIntegralFloat, hasTwoDigitYear, sameValue, type Typed } from './_typed.ts';
 
 interface Config {
   secret: string;
@@ -90,7 +90,7 @@ test('Flask 3.1: dumpSession gives the exact Set-Cookie header Flask sends', () 
   const warnings: string[] = [];
   let n = 0;
   for (const c of v31!.dump) {
-    if (c.setCookie.length !== 1) continue;
+    if (c.setCookie.length !== 1 || hasIntegralFloat(c.data)) continue;
     const data = fromTyped(c.data) as SessionData;
     const o = options(c.config, c.now);
     if (c.permanent !== null) o.permanent = c.permanent;
@@ -106,6 +106,7 @@ test('Flask 3.1: dumpSession gives the exact Set-Cookie header Flask sends', () 
 test('Flask 3.1: the tagged JSON text is identical', () => {
   const s = new TaggedJSONSerializer();
   for (const c of v31!.dump) {
+    if (hasIntegralFloat(c.data)) continue;
     const data = fromTyped(c.data) as SessionData;
     if (c.permanent !== null) data._permanent = c.permanent;
     assert.equal(s.dumps(data), c.json, c.name);
@@ -116,6 +117,7 @@ test('Flask 2.2: the cookie value (JSON, compression, timestamp, signature) is i
   let n = 0;
   for (const c of v22!.dump) {
     if (c.setCookie.length !== 1 || c.setCookie[0]!.startsWith(`${c.config.cookieName ?? 'session'}=;`)) continue;
+    if (hasIntegralFloat(c.data)) continue;
     const data = fromTyped(c.data) as SessionData;
     const o = options(c.config, c.now);
     if (c.permanent !== null) o.permanent = c.permanent;
@@ -126,10 +128,32 @@ test('Flask 2.2: the cookie value (JSON, compression, timestamp, signature) is i
   assert.ok(n >= 80, `${n} cases`);
 });
 
+/**
+ * Where Flask 2.2 decides differently from 3.1 (our target), documented in the README: 2.2 keeps a
+ * malformed first cookie value, and reads a signed `0`/`false` payload as an empty session.
+ */
+const DIFFERS_ON_22 = new Set(['header/space-in-first-then-valid', 'crafted/json-zero', 'crafted/json-false']);
+
+test('Flask 2.2 differs from 3.1 exactly where the README says', () => {
+  const by31 = new Map(v31!.load.map((c) => [c.name, c]));
+  let differing = 0;
+  for (const c of v22!.load) {
+    const c31 = by31.get(c.name);
+    if (!c31 || c.config.fallbacks) continue;
+    const same = c.outcome === c31.outcome && JSON.stringify(c.data) === JSON.stringify(c31.data);
+    if (!same) {
+      differing++;
+      assert.ok(DIFFERS_ON_22.has(c.name), `undocumented 2.2 difference: ${c.name}`);
+    }
+  }
+  assert.equal(differing, DIFFERS_ON_22.size);
+});
+
 for (const [label, fx] of [['3.1', v31], ['2.2', v22]] as const) {
   test(`Flask ${label}: loadSession agrees with open_session on every load fixture`, () => {
     let n = 0;
     for (const c of fx!.load) {
+      if (label === '2.2' && DIFFERS_ON_22.has(c.name)) continue;
       const opts = {
         fallbacks: Array.isArray(c.config.fallbacks) ? c.config.fallbacks : undefined,
         cookieName: c.config.cookieName,
@@ -140,17 +164,7 @@ for (const [label, fx] of [['3.1', v31], ['2.2', v22]] as const) {
       if (c.outcome === 'error') {
         assert.throws(() => loadSession(c.cookieHeader, c.config.secret, opts), BadPayload, c.name);
       } else {
-        let got: SessionData;
-        try {
-          got = loadSession(c.cookieHeader, c.config.secret, opts);
-        } catch (e) {
-          if (label === '2.2' && c.outcome === 'empty' && e instanceof BadPayload) {
-            // 2.2 reads a signed `0`/`false` payload as empty; 3.1 (our target) raises
-            n++;
-            continue;
-          }
-          throw e;
-        }
+        const got = loadSession(c.cookieHeader, c.config.secret, opts);
         const want = c.outcome === 'data' ? fromTyped(c.data!) : {};
         assert.equal(sameValue(got, want), undefined, c.name);
       }
@@ -171,6 +185,7 @@ test('Flask 3.1: every loadable fixture cookie re-dumps to the same bytes at the
     const o = options(c.config, c.now);
     const r = readSession(`${name}=${value}`, c.config.secret, {
       now: c.now,
+      cookieName: name,
       fallbacks: o.fallbacks,
       permanentLifetime: c.config.lifetime,
     });
@@ -182,6 +197,7 @@ test('Flask 3.1: every loadable fixture cookie re-dumps to the same bytes at the
       floats++;
       continue;
     }
+    if (hasTwoDigitYear(c.data)) continue; // Flask's own quirk: year 1 is read back as 2001
     assert.equal(again, c.setCookie[0], c.name);
     n++;
   }
