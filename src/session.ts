@@ -44,6 +44,12 @@ export interface SessionConfig {
   permanentLifetime?: number | undefined;
   /** The current time, a Date or Unix seconds. @default the clock */
   now?: Clock | undefined;
+  /**
+   * The session serializer (`SecureCookieSessionInterface.serializer`); pass your own
+   * {@link TaggedJSONSerializer} when the Flask app registers custom tags on it.
+   * @default Flask's TaggedJSONSerializer
+   */
+  serializer?: TaggedJSONSerializer | undefined;
 }
 
 /** Options of {@link loadSession}. */
@@ -104,14 +110,6 @@ export interface SessionReadResult {
 }
 
 const serializer = /* @__PURE__ */ new TaggedJSONSerializer();
-const depthSerializers = new Map<number, TaggedJSONSerializer>();
-
-function taggedFor(maxDepth: number | undefined): TaggedJSONSerializer {
-  if (maxDepth === undefined || maxDepth === serializer.maxDepth) return serializer;
-  let s = depthSerializers.get(maxDepth);
-  if (!s) depthSerializers.set(maxDepth, (s = new TaggedJSONSerializer({ maxDepth })));
-  return s;
-}
 
 function checkFallbacks(fallbacks: unknown): readonly SecretKey[] {
   if (fallbacks === undefined || fallbacks === null) return [];
@@ -228,7 +226,7 @@ export function readSession(
   const json = urlSafeDecodePayload(payload, options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE);
   let data: SessionData;
   try {
-    data = toSessionDict(taggedFor(options.maxDepth).loads(utf8DecodeStrict(json)));
+    data = toSessionDict((options.serializer ?? serializer).loads(utf8DecodeStrict(json), options.maxDepth));
   } catch (e) {
     throw new BadPayload(
       'Could not load the payload because an exception occurred on unserializing the data.',
@@ -266,9 +264,14 @@ export function loadSession(
  * The signed cookie value alone (no attributes) for `data`, as Flask's serializer makes it.
  * @internal
  */
-function sessionValue(data: SessionData, secret: SecretKey, fallbacks: readonly SecretKey[], salt: string, ts: number): string {
-  const signer = signerFor(secret, fallbacks, salt);
-  const payload = urlSafeDumpPayload(utf8(serializer.dumps(data)));
+function sessionValue(
+  data: SessionData,
+  options: DumpSessionOptions,
+  fallbacks: readonly SecretKey[],
+  ts: number,
+): string {
+  const signer = signerFor(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
+  const payload = urlSafeDumpPayload(utf8((options.serializer ?? serializer).dumps(data)));
   return utf8DecodeStrict(signer.sign(payload, ts));
 }
 
@@ -314,7 +317,7 @@ export function dumpSession(data: SessionData, options: DumpSessionOptions): str
   } else {
     const nowMs = options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : options.now * 1000;
     const ts = toUnixSeconds(options.now ?? new Date(nowMs));
-    value = sessionValue(session, options.secret, fallbacks, options.salt ?? DEFAULT_SALT, ts);
+    value = sessionValue(session, options, fallbacks, ts);
     let expires: number | undefined;
     if (isPermanent(session)) {
       const lifetime = options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
@@ -340,6 +343,7 @@ export interface SigningSerializerOptions {
   secret: SecretKey;
   fallbacks?: readonly SecretKey[] | undefined;
   salt?: string | undefined;
+  serializer?: TaggedJSONSerializer | undefined;
 }
 
 /**
@@ -358,7 +362,7 @@ export function getSigningSerializer(options: SigningSerializerOptions): URLSafe
   const fallbacks = checkFallbacks(options.fallbacks);
   return new URLSafeTimedSerializer([...fallbacks, options.secret], {
     salt: options.salt ?? DEFAULT_SALT,
-    serializer: serializer,
+    serializer: options.serializer ?? serializer,
     signerKwargs: { keyDerivation: 'hmac', digestMethod: 'sha1' },
   });
 }

@@ -344,11 +344,12 @@ export class TaggedJSONSerializer {
 
   /**
    * Reads JSON text and untags it, as Flask does.
+   * @param maxDepth - nesting limit for this call (the serializer's by default)
    * @throws {@link SyntaxError}, {@link TypeError} or {@link RangeError} where Flask would raise
    */
-  loads(text: string): unknown {
+  loads(text: string, maxDepth: number = this.maxDepth): unknown {
     try {
-      return pyLoads(text, { objectHook: (o, first) => this.untag(o, first), maxDepth: this.maxDepth });
+      return pyLoads(text, { objectHook: (o, first) => this.untag(o, first), maxDepth });
     } catch (e) {
       if (e instanceof DateOverflow) throw new RangeError(e.message);
       throw e;

@@ -56,3 +56,26 @@ test('custom tags register like Flask: unique key unless forced, order by index'
   // without the tag, a Set is not serializable, as in Flask
   assert.throws(() => new TaggedJSONSerializer().dumps({ s: new Set() }), TypeError);
 });
+
+test('sessions use a custom serializer when given one, on both sides', async () => {
+  const { dumpSession, loadSession } = await import('../src/index.ts');
+  class TagSet extends JSONTag<Set<unknown>> {
+    readonly key = ' s';
+    check(v: unknown) {
+      return v instanceof Set;
+    }
+    toJSON(v: Set<unknown>) {
+      return [...v];
+    }
+    toPython(v: unknown) {
+      return new Set(v as unknown[]);
+    }
+  }
+  const serializer = new TaggedJSONSerializer();
+  serializer.register(TagSet);
+  const h = dumpSession({ s: new Set([1, 2]) } as never, { secret: 'k', serializer, now: 1700000000 });
+  const back = loadSession(h.split(';')[0], 'k', { serializer, now: 1700000000 });
+  assert.ok((back.s as unknown) instanceof Set);
+  // without the tag the value is a one-key dict, as in a Flask app that lacks the tag
+  assert.deepEqual({ ...(loadSession(h.split(';')[0], 'k', { now: 1700000000 }).s as object) }, { ' s': [1, 2] });
+});
