@@ -105,3 +105,21 @@ export function sameValue(a: unknown, b: unknown, path = '$'): string | undefine
   }
   return undefined;
 }
+
+/** This library's JavaScript value -> the typed encoding the Flask oracle reads. */
+export function toTyped(v: unknown): Typed {
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
+  if (typeof v === 'bigint') return { int: v.toString() };
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return { int: BigInt(v).toString() };
+    // String(x) is the shortest round-trip text; Python's float() parses it to the same double
+    return { float: String(v) };
+  }
+  if (v instanceof Uint8Array) return { bytes: Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') };
+  if (v instanceof Markup) return { markup: v.value };
+  if (v instanceof UUID) return { uuid: v.hex };
+  if (v instanceof Date) return { datetime: v.getTime() };
+  if (Array.isArray(v)) return isTuple(v) ? { tuple: v.map(toTyped) } : { list: v.map(toTyped) };
+  if (typeof v === 'object') return { dict: Object.keys(v).map((k) => [k, toTyped((v as Record<string, unknown>)[k])]) };
+  throw new TypeError(`cannot encode ${typeof v}`);
+}
