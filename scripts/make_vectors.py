@@ -135,6 +135,9 @@ headers = ["session=a; session=b", " session = a ; x=1", 'session="a\\"b\\073c"'
            ";;;", "a=1; b", 'a="\\303\\251"', 'a="x\\\\y"', 'a="\\400"', "a=\u00e9; b=\u0000", "a=1 ;b=2", "  ", ""]
 for _ in range(1500):
     headers.append("".join(rng.choice('ab=; \t"\\,x0\u00e9\n') for _ in range(rng.randint(0, 14))))
+for _ in range(3000):
+    headers.append("".join(rng.choice(['a', 'b', '=', ';', ' ', '\t', '"', '\\', '\\"', '\\0', '\\1', '7', 'session', '=x', '; ', '"a"'])
+                           for _ in range(rng.randint(0, 24))))
 out["parse_cookie"] = [{"header": h, "pairs": list(parse_cookie(h).items(multi=True))} for h in headers]
 
 # Werkzeug 3: Set-Cookie writing

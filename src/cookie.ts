@@ -10,15 +10,9 @@ import { utf8, utf8DecodeReplace } from './_bytes.ts';
 import { httpDate } from './http-date.ts';
 
 /**
- * One `name=value` pair of a Cookie header, Werkzeug's `_cookie_re`:
- * `[ \t]*` key=`[^ \t=";]+` ( `[ \t]*=[ \t]*` value=( `"(?:[^\\"]|\\.)*"` | `[^ \t";]*` ) )?
- * `[ \t]*` then `;` or the end. Python's `.` does not match `\n` only.
- */
-const COOKIE_PAIR = /[ \t]*([^ \t=";]+)(?:[ \t]*=[ \t]*("(?:[^\\"]|\\[^\n])*"|[^ \t";]*))?[ \t]*(?:;|$)/y;
-
-/**
- * Unquotes a quoted value as Werkzeug does, on the UTF-8 bytes: `\\ooo` (first digit 0-3) is an
- * octal byte, `\\x` is x for any byte but a newline; the result is decoded with U+FFFD.
+ * Unquotes a quoted value as Werkzeug does, on the UTF-8 bytes: a backslash and three octal digits
+ * (the first 0-3) is that byte, a backslash and any other byte but a newline is that byte; the
+ * result is decoded with U+FFFD for invalid UTF-8.
  */
 function unquote(v: string): string {
   const inner = v.slice(1, -1);
@@ -41,8 +35,31 @@ function unquote(v: string): string {
   return utf8DecodeReplace(Uint8Array.from(out));
 }
 
+/** Index after `[ \t]*` from `i`. */
+function skipBlanks(s: string, i: number): number {
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09) break;
+    i++;
+  }
+  return i;
+}
+
+/** Whether `c` may be part of a key, `[^ \t=";]`. */
+const isKeyChar = (c: number): boolean => c !== 0x20 && c !== 0x09 && c !== 0x3d && c !== 0x22 && c !== 0x3b;
+/** Whether `c` may be part of an unquoted value, `[^ \t";]`. */
+const isTokenChar = (c: number): boolean => c !== 0x20 && c !== 0x09 && c !== 0x22 && c !== 0x3b;
+
 /**
- * Parses a `Cookie` request header as Werkzeug 3 does (`request.cookies`).
+ * Parses a `Cookie` request header as Werkzeug 3 does (`request.cookies`). Each pair is Werkzeug's
+ * `_cookie_re`:
+ * ```
+ * [ \t]* key=[^ \t=";]+ ( [ \t]*=[ \t]* value=( "(?:[^\\"]|\\.)*" | [^ \t";]* ) )? [ \t]* ( ; | end )
+ * ```
+ * (Python's `.` is anything but a newline). A pair that does not match is skipped up to the next
+ * `;`. This is a hand-written matcher of that grammar, not the regex: the regex is quadratic on
+ * headers full of unterminated quotes, and the scan of a quoted value is memoised so that every
+ * header is read in linear time.
  * @param header - the header; several headers (an array) are joined with `;`
  * @returns every pair in order, duplicates kept (the first is the one Flask uses)
  * @example
@@ -54,22 +71,84 @@ export function parseCookieHeader(header: string | readonly string[] | null | un
   const s = Array.isArray(header) ? header.join(';') : (header as string | null | undefined);
   const out: [string, string][] = [];
   if (!s) return out;
+  const n = s.length;
+  let quoteEnd: Int32Array | undefined; // memo: where a quoted scan reaching index i ends (-1: no end)
+  /** Index after the closing quote of a quoted value starting at `q`, or -1. */
+  const scanQuoted = (q: number): number => {
+    quoteEnd ??= new Int32Array(n + 1).fill(-2);
+    const seen: number[] = [];
+    let i = q + 1;
+    let r: number;
+    for (;;) {
+      if (quoteEnd[i] !== -2) {
+        r = quoteEnd[i]!;
+        break;
+      }
+      seen.push(i);
+      if (i >= n) {
+        r = -1;
+        break;
+      }
+      const c = s.charCodeAt(i);
+      if (c === 0x22) {
+        r = i + 1;
+        break;
+      }
+      if (c === 0x5c) {
+        if (i + 1 < n && s.charCodeAt(i + 1) !== 0x0a) i += 2;
+        else {
+          r = -1;
+          break;
+        }
+      } else i++;
+    }
+    for (const j of seen) quoteEnd[j] = r;
+    return r;
+  };
+  /** Matches one pair at `pos`: [key, value, end] or undefined. */
+  const pair = (pos: number): [string, string, number] | undefined => {
+    const k0 = skipBlanks(s, pos);
+    let k1 = k0;
+    while (k1 < n && isKeyChar(s.charCodeAt(k1))) k1++;
+    if (k1 === k0) return undefined;
+    const key = s.slice(k0, k1);
+    const eq = skipBlanks(s, k1);
+    const end = (i: number): number | undefined => {
+      const t = skipBlanks(s, i);
+      if (t === n) return n;
+      return s.charCodeAt(t) === 0x3b ? t + 1 : undefined;
+    };
+    if (s.charCodeAt(eq) !== 0x3d) {
+      const e = end(k1);
+      return e === undefined ? undefined : [key, '', e];
+    }
+    const v0 = skipBlanks(s, eq + 1);
+    if (s.charCodeAt(v0) === 0x22) {
+      const q = scanQuoted(v0);
+      if (q < 0) return undefined;
+      const e = end(q);
+      return e === undefined ? undefined : [key, s.slice(v0, q), e];
+    }
+    let v1 = v0;
+    while (v1 < n && isTokenChar(s.charCodeAt(v1))) v1++;
+    const e = end(v1);
+    return e === undefined ? undefined : [key, s.slice(v0, v1), e];
+  };
   let pos = 0;
   for (;;) {
-    COOKIE_PAIR.lastIndex = pos;
-    const m = COOKIE_PAIR.exec(s);
-    if (m === null) {
+    const m = pair(pos);
+    if (m === undefined) {
       // Skip invalid characters until the next semicolon.
       const next = s.indexOf(';', pos);
       if (next < 0) break;
       pos = next + 1;
       continue;
     }
-    pos = COOKIE_PAIR.lastIndex;
-    let v = m[2] ?? '';
-    if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = unquote(v);
-    out.push([m[1]!, v]);
-    if (pos >= s.length) break;
+    let v = m[1];
+    if (v.length >= 2 && v.charCodeAt(0) === 0x22 && v.charCodeAt(v.length - 1) === 0x22) v = unquote(v);
+    out.push([m[0], v]);
+    pos = m[2];
+    if (pos >= n) break;
   }
   return out;
 }
