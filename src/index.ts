@@ -13,7 +13,10 @@ export {
   isPermanent,
   DEFAULT_SALT,
   DEFAULT_PERMANENT_LIFETIME,
+  DEFAULT_MAX_HEADER_SIZE,
+  DEFAULT_MAX_VALUE_SIZE,
 } from './session.ts';
+export { generateSecretKey, MIN_SECRET_BYTES } from './keys.ts';
 export type {
   SessionConfig,
   LoadSessionOptions,

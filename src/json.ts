@@ -27,6 +27,8 @@ export interface DumpsOptions {
   ensureAscii?: boolean | undefined;
   /** Item and key separators. @default [', ', ': '] */
   separators?: readonly [string, string] | undefined;
+  /** Maximum nesting of arrays and objects. @default no limit but the stack */
+  maxDepth?: number | undefined;
 }
 
 const HEX = '0123456789abcdef';
@@ -146,12 +148,14 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Python's `json.dumps(obj, ...)` for JSON-ready values. A JS number that is an integer is written as
  * a Python int, any other number as a Python float; a bigint as an int.
  * @throws {@link TypeError} for a value JSON cannot hold (`undefined`, a function, a class instance)
- * @throws {@link RangeError} for a circular structure or an integer past 4300 digits
+ * @throws {@link RangeError} for a circular structure, nesting past `maxDepth` or an integer past
+ *   4300 digits
  */
 export function pyDumps(value: unknown, options: DumpsOptions = {}): string {
   const sortKeys = options.sortKeys ?? false;
   const ascii = options.ensureAscii ?? true;
   const [itemSep, keySep] = options.separators ?? [', ', ': '];
+  const maxDepth = options.maxDepth ?? Infinity;
   const stack = new Set<object>();
   const write = (v: unknown): string => {
     switch (typeof v) {
@@ -171,6 +175,8 @@ export function pyDumps(value: unknown, options: DumpsOptions = {}): string {
       case 'object': {
         if (v === null) return 'null';
         if (stack.has(v)) throw new RangeError('Circular reference detected');
+        if (stack.size >= maxDepth)
+          throw new RangeError(`Nesting deeper than ${maxDepth} levels: it could not be read back`);
         if (Array.isArray(v)) {
           stack.add(v);
           let out = '[';

@@ -19,8 +19,13 @@ export type Tuple<T = unknown> = readonly T[] & { readonly [TUPLE_MARK]: true };
  * ```
  */
 export function tuple<T extends unknown[]>(...items: T): Tuple<T[number]> {
+  return asTuple(items);
+}
+
+/** Marks and freezes an array as a tuple, in place (no argument spread: any length works). @internal */
+export function asTuple<T>(items: T[]): Tuple<T> {
   Object.defineProperty(items, TUPLE_MARK, { value: true });
-  return Object.freeze(items) as unknown as Tuple<T[number]>;
+  return Object.freeze(items) as unknown as Tuple<T>;
 }
 
 /** Whether `x` is an array made by {@link tuple} (a Python tuple). */

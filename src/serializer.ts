@@ -208,6 +208,8 @@ export interface TimedLoadsOptions {
   maxAge?: number | undefined;
   /** The current time. @default now */
   now?: Clock | undefined;
+  /** Seconds of clock skew to forgive, both ways (see `TimestampSigner.unsign`). @default 0 */
+  clockTolerance?: number | undefined;
   salt?: string | Uint8Array | null | undefined;
 }
 
@@ -258,7 +260,7 @@ export class TimedSerializer extends Serializer {
       let ts: number | bigint;
       try {
         if (!(signer instanceof TimestampSigner)) throw new TypeError('TimedSerializer needs a TimestampSigner');
-        ({ value, ts } = signer.unsignTimed(bytes, o.maxAge, o.now));
+        ({ value, ts } = signer.unsignTimed(bytes, o.maxAge, o.now, o.clockTolerance));
       } catch (e) {
         if (e instanceof SignatureExpired || !(e instanceof BadSignature)) throw e;
         last = e;

@@ -10,6 +10,7 @@ import { isBytes, utf8, utf8DecodeStrict } from './_bytes.ts';
 import { cookieSizeWarning, dumpCookie, getCookie, MAX_COOKIE_SIZE } from './cookie.ts';
 import { isPlainObject } from './json.ts';
 import { Markup } from './python-types.ts';
+import { checkSecretStrength } from './keys.ts';
 import { makeKeysList, type SecretKey } from './signer.ts';
 import { TaggedJSONSerializer, type SessionData, type SessionValue } from './tagged-json.ts';
 import { TimestampSigner, timestampToDate, toUnixSeconds, type Clock } from './timed.ts';
@@ -52,12 +53,36 @@ export interface SessionConfig {
   serializer?: TaggedJSONSerializer | undefined;
 }
 
+/** Default {@link LoadSessionOptions.maxHeaderSize}: 64 KiB, four times Node's limit for all headers. */
+export const DEFAULT_MAX_HEADER_SIZE = 65536;
+/**
+ * Default {@link LoadSessionOptions.maxValueSize}: 8 KiB. Browsers keep cookies up to about 4 KB
+ * and common Python servers refuse header lines over 8190 bytes, so Flask never sees a longer one.
+ */
+export const DEFAULT_MAX_VALUE_SIZE = 8192;
+
 /** Options of {@link loadSession}. */
 export interface LoadSessionOptions extends SessionConfig {
-  /** Cap on the decompressed payload, in bytes. @default 1 MiB */
+  /**
+   * Longest `Cookie` header read (all headers joined), in characters; a longer one is not parsed
+   * and gives an empty session with status 'too-large'. @default 65536
+   */
+  maxHeaderSize?: number | undefined;
+  /** Longest session cookie value read; longer gives status 'too-large'. @default 8192 */
+  maxValueSize?: number | undefined;
+  /**
+   * Cap on the decompressed payload, in bytes; over it a validly signed cookie is `BadPayload`.
+   * @default 1048576 (1 MiB)
+   */
   maxDecompressedSize?: number | undefined;
-  /** Cap on the nesting of the session data. @default 500 */
+  /** Cap on the nesting of the session data; deeper is `BadPayload`. @default 500 */
   maxDepth?: number | undefined;
+  /**
+   * Seconds of clock skew between servers to forgive, both ways (a cookie signed up to this many
+   * seconds in the future, or expired by up to this many). Flask has none: a cookie Flask would
+   * reject is accepted only when you set this. @default 0
+   */
+  clockTolerance?: number | undefined;
 }
 
 /** Options of {@link dumpSession}. */
@@ -89,10 +114,19 @@ export interface DumpSessionOptions extends SessionConfig {
    * a function receives the error. @default 'warn'
    */
   onOversize?: 'warn' | 'throw' | 'ignore' | ((error: CookieTooLarge) => void) | undefined;
+  /**
+   * What to do about a secret shorter than 16 bytes: `'warn'` once per secret with
+   * `console.warn`, `'throw'` a RangeError, or `'ignore'`. @default 'warn'
+   */
+  weakSecret?: 'warn' | 'throw' | 'ignore' | undefined;
 }
 
-/** Why {@link readSession} gave an empty session. */
-export type SessionStatus = 'valid' | 'missing' | 'no-secret' | 'invalid' | 'expired';
+/**
+ * What {@link readSession} found: a `'valid'` cookie, or why the session is empty: no cookie
+ * (`'missing'`), no secret (`'no-secret'`, Flask's NullSession), a bad signature or format
+ * (`'invalid'`), too old or dated in the future (`'expired'`), over a size limit (`'too-large'`).
+ */
+export type SessionStatus = 'valid' | 'missing' | 'no-secret' | 'invalid' | 'expired' | 'too-large';
 
 /** What {@link readSession} found. `data` is always a session, empty unless `status` is 'valid'. */
 export interface SessionReadResult {
@@ -105,8 +139,8 @@ export interface SessionReadResult {
    * Anything but 0 means the cookie should be re-signed with the current key.
    */
   keyIndex?: number | undefined;
-  /** The signature error behind 'invalid' or 'expired'. */
-  error?: BadSignature | undefined;
+  /** The error behind 'invalid', 'expired' or 'too-large'. */
+  error?: BadSignature | CookieTooLarge | undefined;
 }
 
 const serializer = /* @__PURE__ */ new TaggedJSONSerializer();
@@ -201,8 +235,15 @@ export function readSession(
   });
   // get_signing_serializer returns None without a secret: NullSession, nothing is read.
   if (!hasSecret(secret)) return empty('no-secret');
+  const maxHeader = options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE;
+  const headerSize = typeof cookieHeader === 'string' ? cookieHeader.length : Array.isArray(cookieHeader) ? cookieHeader.reduce((n, h) => n + String(h).length + 1, 0) : 0;
+  if (headerSize > maxHeader)
+    return empty('too-large', { error: new CookieTooLarge(`The Cookie header is ${headerSize} characters long; the limit (maxHeaderSize) is ${maxHeader}`, headerSize, maxHeader) });
   const value = getCookie(cookieHeader, options.cookieName ?? 'session');
   if (!value) return empty('missing');
+  const maxValue = options.maxValueSize ?? DEFAULT_MAX_VALUE_SIZE;
+  if (value.length > maxValue)
+    return empty('too-large', { error: new CookieTooLarge(`The session cookie is ${value.length} characters long; the limit (maxValueSize) is ${maxValue}`, value.length, maxValue) });
   const lifetime = options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
   const maxAge = Math.trunc(lifetime);
   const signer = signerFor(secret, fallbacks, options.salt ?? DEFAULT_SALT);
@@ -210,7 +251,7 @@ export function readSession(
   let ts: number | bigint;
   let keyIndex: number;
   try {
-    ({ value: payload, ts, keyIndex } = signer.unsignTimed(utf8(value), maxAge, options.now));
+    ({ value: payload, ts, keyIndex } = signer.unsignTimed(utf8(value), maxAge, options.now, options.clockTolerance ?? 0));
   } catch (e) {
     if (e instanceof SignatureExpired) return empty('expired', { error: e, issuedAt: e.dateSigned });
     if (e instanceof BadSignature) return empty('invalid', { error: e });
@@ -295,6 +336,7 @@ export function dumpSession(data: SessionData, options: DumpSessionOptions): str
       'The session is unavailable because no secret key was set. Set "secret" to the Flask app\'s SECRET_KEY.',
     );
   if (!isPlainObject(data)) throw new TypeError('"data" must be a plain object (the session dict)');
+  checkSecretStrength(options.secret, options.weakSecret ?? 'warn');
   const fallbacks = checkFallbacks(options.fallbacks);
   const name = options.cookieName ?? 'session';
   let session = data;

@@ -8,7 +8,7 @@ import { b64decodeStandard, b64encodeStandard } from './encoding.ts';
 import { DateOverflow, httpDate, parseDate } from './http-date.ts';
 import { isBytes } from './_bytes.ts';
 import { DEFAULT_MAX_DEPTH, isPlainObject, pyDumps, pyFloatRepr, pyLoads, type JSONObject } from './json.ts';
-import { Markup, UUID, isTuple, tuple } from './python-types.ts';
+import { Markup, UUID, asTuple, isTuple } from './python-types.ts';
 
 /**
  * A value a Flask session can hold, in its JavaScript form. See the type mapping in the README:
@@ -166,7 +166,7 @@ class TagTuple extends JSONTag<readonly unknown[]> {
   toPython(v: unknown): unknown {
     const items = pyIter(v);
     if (!items) throw new TypeError(`'${typeof v}' object is not iterable`);
-    return tuple(...items);
+    return asTuple(items === v ? (v as unknown[]).slice() : items);
   }
 }
 
@@ -197,7 +197,11 @@ class TagBytes extends JSONTag<Uint8Array> {
   toPython(v: unknown): unknown {
     if (typeof v === 'string') return b64decodeStandard(v);
     if (v instanceof Markup) return b64decodeStandard(v.value);
-    if (isBytes(v)) return b64decodeStandard(String.fromCharCode(...v).replace(/[^\x00-\x7f]/g, '!'));
+    if (isBytes(v)) {
+      let text = '';
+      for (const b of v) text += b < 0x80 ? String.fromCharCode(b) : '!'; // non-ASCII bytes are skipped
+      return b64decodeStandard(text);
+    }
     throw new TypeError('argument should be a bytes-like object or ASCII string');
   }
 }
@@ -331,14 +335,15 @@ export class TaggedJSONSerializer {
   /**
    * Tags and writes a value as Flask does.
    * @throws {@link TypeError} for a value Flask could not write (undefined, a function, a Set...)
-   * @throws {@link RangeError} for a date outside years 1..9999, a circular structure, or an
-   *   integer past 4300 digits
+   * @throws {@link RangeError} for a date outside years 1..9999, a circular structure, nesting
+   *   deeper than `maxDepth` (it could not be read back), or an integer past 4300 digits
    */
   dumps(value: unknown): string {
     return pyDumps(this.tag(value), {
       sortKeys: this.sortKeys,
       ensureAscii: true,
       separators: [',', ':'],
+      maxDepth: this.maxDepth,
     });
   }
 

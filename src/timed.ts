@@ -37,6 +37,11 @@ export interface UnsignOptions {
   maxAge?: number | undefined;
   /** The current time. @default now */
   now?: Clock | undefined;
+  /**
+   * Seconds of clock skew to forgive, both ways: ages from `-clockTolerance` to
+   * `maxAge + clockTolerance` pass. itsdangerous and Flask have none. @default 0
+   */
+  clockTolerance?: number | undefined;
 }
 
 /** What {@link TimestampSigner.unsign} returns with `returnTimestamp: true`. */
@@ -96,7 +101,7 @@ export class TimestampSigner extends Signer {
     signedValue: string | Uint8Array,
     options: UnsignOptions & { returnTimestamp?: boolean } = {},
   ): string | Uint8Array | UnsignedWithTimestamp<string | Uint8Array> {
-    const r = this.unsignTimed(wantBytes(signedValue), options.maxAge, options.now);
+    const r = this.unsignTimed(wantBytes(signedValue), options.maxAge, options.now, options.clockTolerance);
     const value = typeof signedValue === 'string' ? utf8DecodeReplace(r.value) : r.value;
     if (options.returnTimestamp) return { value, timestamp: timestampToDate(r.ts) };
     return value;
@@ -107,6 +112,7 @@ export class TimestampSigner extends Signer {
     signed: Uint8Array,
     maxAge: number | undefined,
     now: Clock | undefined,
+    clockTolerance = 0,
   ): { value: Uint8Array; ts: number | bigint; keyIndex: number } {
     let result: Uint8Array;
     let keyIndex = -1;
@@ -146,12 +152,12 @@ export class TimestampSigner extends Signer {
       const nowS = now === undefined ? this.getTimestamp() : toUnixSeconds(now);
       // timed.py: the age is checked both ways; a future timestamp (age < 0) is expired too.
       const age = typeof ts === 'bigint' ? -Infinity : nowS - ts;
-      if (age > maxAge)
+      if (age > maxAge + clockTolerance)
         throw new SignatureExpired(`Signature age ${age} > ${maxAge} seconds`, {
           payload: value,
           dateSigned: timestampToDate(ts),
         });
-      if (age < 0)
+      if (age < -clockTolerance)
         throw new SignatureExpired(`Signature age ${age} < 0 seconds`, {
           payload: value,
           dateSigned: timestampToDate(ts),

@@ -6,12 +6,13 @@ test('the public surface of the package root', async () => {
   const m = await import('../src/index.ts');
   assert.deepEqual(Object.keys(m).sort(), [
     'BadData', 'BadHeader', 'BadPayload', 'BadSignature', 'BadTimeSignature', 'CookieTooLarge',
-    'DEFAULT_MAX_DECOMPRESSED_SIZE', 'DEFAULT_MAX_DEPTH', 'DEFAULT_PERMANENT_LIFETIME', 'DEFAULT_SALT',
-    'HMACAlgorithm', 'JSONDecodeError', 'JSONTag', 'MAX_COOKIE_SIZE', 'MAX_TIMESTAMP', 'Markup',
+    'DEFAULT_MAX_DECOMPRESSED_SIZE', 'DEFAULT_MAX_DEPTH', 'DEFAULT_MAX_HEADER_SIZE', 'DEFAULT_MAX_VALUE_SIZE',
+    'DEFAULT_PERMANENT_LIFETIME', 'DEFAULT_SALT',
+    'HMACAlgorithm', 'JSONDecodeError', 'JSONTag', 'MAX_COOKIE_SIZE', 'MAX_TIMESTAMP', 'MIN_SECRET_BYTES', 'Markup',
     'NoneAlgorithm', 'Serializer', 'SignatureExpired', 'Signer', 'TaggedJSONSerializer',
     'TimedSerializer', 'TimestampSigner', 'URLSafeSerializer', 'URLSafeTimedSerializer', 'UUID',
     'base64Decode', 'base64Encode', 'bytesToInt', 'compactJSON', 'cookieHeader', 'dumpCookie',
-    'dumpSession', 'getCookie', 'getSigningSerializer', 'httpDate', 'intToBytes', 'isPermanent',
+    'dumpSession', 'generateSecretKey', 'getCookie', 'getSigningSerializer', 'httpDate', 'intToBytes', 'isPermanent',
     'isTuple', 'loadSession', 'parseCookieHeader', 'parseDate', 'parseSetCookie', 'pyDumps',
     'pyFloatRepr', 'pyLoads', 'pythonJSON', 'readSession', 'tuple',
   ]);
