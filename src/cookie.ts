@@ -46,7 +46,8 @@ function skipBlanks(s: string, i: number): number {
 }
 
 /** Whether `c` may be part of a key, `[^ \t=";]`. */
-const isKeyChar = (c: number): boolean => c !== 0x20 && c !== 0x09 && c !== 0x3d && c !== 0x22 && c !== 0x3b;
+const isKeyChar = (c: number): boolean =>
+  c !== 0x20 && c !== 0x09 && c !== 0x3d && c !== 0x22 && c !== 0x3b;
 /** Whether `c` may be part of an unquoted value, `[^ \t";]`. */
 const isTokenChar = (c: number): boolean => c !== 0x20 && c !== 0x09 && c !== 0x22 && c !== 0x3b;
 
@@ -67,7 +68,9 @@ const isTokenChar = (c: number): boolean => c !== 0x20 && c !== 0x09 && c !== 0x
  * parseCookieHeader('session=a; theme=dark; session=b'); // [['session','a'],['theme','dark'],['session','b']]
  * ```
  */
-export function parseCookieHeader(header: string | readonly string[] | null | undefined): [string, string][] {
+export function parseCookieHeader(
+  header: string | readonly string[] | null | undefined,
+): [string, string][] {
   const s = Array.isArray(header) ? header.join(';') : (header as string | null | undefined);
   const out: [string, string][] = [];
   if (!s) return out;
@@ -145,7 +148,8 @@ export function parseCookieHeader(header: string | readonly string[] | null | un
       continue;
     }
     let v = m[1];
-    if (v.length >= 2 && v.charCodeAt(0) === 0x22 && v.charCodeAt(v.length - 1) === 0x22) v = unquote(v);
+    if (v.length >= 2 && v.charCodeAt(0) === 0x22 && v.charCodeAt(v.length - 1) === 0x22)
+      v = unquote(v);
     out.push([m[0], v]);
     pos = m[2];
     if (pos >= n) break;
@@ -157,7 +161,10 @@ export function parseCookieHeader(header: string | readonly string[] | null | un
  * The value Flask reads for a cookie name: the first occurrence, or undefined.
  * Names are case-sensitive.
  */
-export function getCookie(header: string | readonly string[] | null | undefined, name: string): string | undefined {
+export function getCookie(
+  header: string | readonly string[] | null | undefined,
+  name: string,
+): string | undefined {
   for (const [k, v] of parseCookieHeader(header)) if (k === name) return v;
   return undefined;
 }
@@ -202,7 +209,8 @@ function encodeDomain(domain: string): string {
     for (let i = 0; i < labels.length; i++) {
       const n = labels[i]!.length;
       const last = i === labels.length - 1;
-      if ((!last && n === 0) || n >= 64) throw new TypeError(`"domain" has an empty or too long label: ${domain}`);
+      if ((!last && n === 0) || n >= 64)
+        throw new TypeError(`"domain" has an empty or too long label: ${domain}`);
     }
     return d;
   }
@@ -250,7 +258,12 @@ export function dumpCookie(name: string, value: string, options: DumpCookieOptio
  * @param value - the cookie value alone
  * @param header - the whole Set-Cookie value
  */
-export function cookieSizeWarning(name: string, value: string, header: string, limit: number = MAX_COOKIE_SIZE): string | undefined {
+export function cookieSizeWarning(
+  name: string,
+  value: string,
+  header: string,
+  limit: number = MAX_COOKIE_SIZE,
+): string | undefined {
   if (!limit || header.length <= limit) return undefined;
   return (
     `The '${name}' cookie is too large: the value was ${value.length} bytes but the` +

@@ -24,7 +24,10 @@ function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
   for (; i + 2 < n; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
     out +=
-      alphabet[v >>> 18]! + alphabet[(v >>> 12) & 63]! + alphabet[(v >>> 6) & 63]! + alphabet[v & 63]!;
+      alphabet[v >>> 18]! +
+      alphabet[(v >>> 12) & 63]! +
+      alphabet[(v >>> 6) & 63]! +
+      alphabet[v & 63]!;
   }
   const rest = n - i;
   if (rest === 1) {
@@ -32,7 +35,11 @@ function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
     out += alphabet[v >>> 18]! + alphabet[(v >>> 12) & 63]! + (pad ? '==' : '');
   } else if (rest === 2) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += alphabet[v >>> 18]! + alphabet[(v >>> 12) & 63]! + alphabet[(v >>> 6) & 63]! + (pad ? '=' : '');
+    out +=
+      alphabet[v >>> 18]! +
+      alphabet[(v >>> 12) & 63]! +
+      alphabet[(v >>> 6) & 63]! +
+      (pad ? '=' : '');
   }
   return out;
 }
@@ -125,7 +132,8 @@ export function base64Decode(data: string | Uint8Array): Uint8Array {
     bytes = padded;
   }
   const r = a2bBase64(bytes, true);
-  if (typeof r === 'string') throw new BadData('Invalid base64-encoded data', { cause: new Error(r) });
+  if (typeof r === 'string')
+    throw new BadData('Invalid base64-encoded data', { cause: new Error(r) });
   return r;
 }
 
@@ -156,7 +164,8 @@ export function intToBytes(num: number | bigint): Uint8Array {
   if (typeof num === 'bigint') n = num;
   else if (Number.isSafeInteger(num)) n = BigInt(num);
   else throw new RangeError(`"num" expected a safe integer, got ${num}`);
-  if (n < 0n || n > 0xffffffffffffffffn) throw new RangeError(`"num" out of range 0..2**64-1: ${n}`);
+  if (n < 0n || n > 0xffffffffffffffffn)
+    throw new RangeError(`"num" out of range 0..2**64-1: ${n}`);
   const out: number[] = [];
   while (n > 0n) {
     out.unshift(Number(n & 0xffn));

@@ -20,10 +20,12 @@ const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
  * ```
  */
 export function httpDate(time: Date | number): string {
-  const ms = typeof time === 'number' ? Math.floor(time) * 1000 : Math.floor(time.getTime() / 1000) * 1000;
+  const ms =
+    typeof time === 'number' ? Math.floor(time) * 1000 : Math.floor(time.getTime() / 1000) * 1000;
   const d = new Date(ms);
   const y = d.getUTCFullYear();
-  if (!Number.isFinite(ms) || y < 1 || y > 9999) throw new RangeError(`date out of range for an HTTP date: ${String(time)}`);
+  if (!Number.isFinite(ms) || y < 1 || y > 9999)
+    throw new RangeError(`date out of range for an HTTP date: ${String(time)}`);
   return (
     `${DAYS[d.getUTCDay()]}, ${pad2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ` +
     `${String(y).padStart(4, '0')} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} GMT`
@@ -31,14 +33,47 @@ export function httpDate(time: Date | number): string {
 }
 
 const MONTHNAMES = [
-  'jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec',
-  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september',
-  'october', 'november', 'december',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'may',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'oct',
+  'nov',
+  'dec',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
 ];
 const DAYNAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const TIMEZONES: Record<string, number> = {
-  UT: 0, UTC: 0, GMT: 0, Z: 0, AST: -400, ADT: -300, EST: -500, EDT: -400,
-  CST: -600, CDT: -500, MST: -700, MDT: -600, PST: -800, PDT: -700,
+  UT: 0,
+  UTC: 0,
+  GMT: 0,
+  Z: 0,
+  AST: -400,
+  ADT: -300,
+  EST: -500,
+  EDT: -400,
+  CST: -600,
+  CDT: -500,
+  MST: -700,
+  MDT: -600,
+  PST: -800,
+  PDT: -700,
 };
 
 /** Python's `str.split()` separators (str.isspace), which differ from JS `\s`. */
@@ -132,7 +167,8 @@ export function parseDate(value: string | null | undefined): Date | null {
   // datetime(...): C int arguments first (OverflowError), then the range checks (ValueError).
   for (const n of [year, month, day, hour, minute, second])
     if (n >= INT32 || n < -INT32) throw new DateOverflow('signed integer is greater than maximum');
-  if (year < 1 || year > 9999 || day < 1 || hour > 23 || hour < 0 || minute > 59 || minute < 0) return null;
+  if (year < 1 || year > 9999 || day < 1 || hour > 23 || hour < 0 || minute > 59 || minute < 0)
+    return null;
   if (second > 59 || second < 0) return null;
   const dim = new Date(Date.UTC(2000, month, 0)).getUTCDate(); // days in month for a leap year
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);

@@ -34,7 +34,14 @@ export type { Tuple } from './python-types.ts';
 
 // itsdangerous
 export { Signer, HMACAlgorithm, NoneAlgorithm } from './signer.ts';
-export type { SecretKey, SecretKeys, KeyDerivation, DigestMethod, SigningAlgorithm, SignerOptions } from './signer.ts';
+export type {
+  SecretKey,
+  SecretKeys,
+  KeyDerivation,
+  DigestMethod,
+  SigningAlgorithm,
+  SignerOptions,
+} from './signer.ts';
 export { TimestampSigner, MAX_TIMESTAMP } from './timed.ts';
 export type { Clock, UnsignOptions, UnsignedWithTimestamp } from './timed.ts';
 export { Serializer, TimedSerializer, pythonJSON } from './serializer.ts';

@@ -126,7 +126,12 @@ export function compareCodePoints(a: string, b: string): number {
   // A difference inside a surrogate pair: compare whole code points from the pair's start.
   if (i > 0) {
     const p = a.charCodeAt(i - 1);
-    if (p >= 0xd800 && p <= 0xdbff && ((x >= 0xdc00 && x <= 0xdfff) || (y >= 0xdc00 && y <= 0xdfff))) i--;
+    if (
+      p >= 0xd800 &&
+      p <= 0xdbff &&
+      ((x >= 0xdc00 && x <= 0xdfff) || (y >= 0xdc00 && y <= 0xdfff))
+    )
+      i--;
   }
   return a.codePointAt(i)! - b.codePointAt(i)!;
 }
@@ -162,14 +167,17 @@ export function pyDumps(value: unknown, options: DumpsOptions = {}): string {
       case 'string':
         return pyStringLiteral(v, ascii);
       case 'number':
-        if (Number.isInteger(v)) return Number.isSafeInteger(v) ? String(v === 0 ? 0 : v) : BigInt(v).toString();
+        if (Number.isInteger(v))
+          return Number.isSafeInteger(v) ? String(v === 0 ? 0 : v) : BigInt(v).toString();
         return pyFloatRepr(v);
       case 'boolean':
         return v ? 'true' : 'false';
       case 'bigint': {
         const s = v.toString();
         if (s.length - (v < 0n ? 1 : 0) > MAX_INT_DIGITS)
-          throw new RangeError(`Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion`);
+          throw new RangeError(
+            `Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion`,
+          );
         return s;
       }
       case 'object': {
@@ -347,7 +355,9 @@ export function pyLoads(text: string, options: LoadsOptions = {}): unknown {
       return n === 0 ? 0 : n;
     }
     if (ndigits > MAX_INT_DIGITS)
-      throw new RangeError(`Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion`);
+      throw new RangeError(
+        `Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion`,
+      );
     const b = BigInt(lit);
     return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
   };
@@ -368,7 +378,8 @@ export function pyLoads(text: string, options: LoadsOptions = {}): unknown {
           i++;
         } else {
           for (;;) {
-            if (text.charCodeAt(i) !== 0x22) return fail('Expecting property name enclosed in double quotes');
+            if (text.charCodeAt(i) !== 0x22)
+              return fail('Expecting property name enclosed in double quotes');
             i++;
             const k = str();
             ws();
@@ -417,22 +428,22 @@ export function pyLoads(text: string, options: LoadsOptions = {}): unknown {
         return arr;
       }
       case 0x6e:
-        if (text.startsWith('null', i)) return (i += 4), null;
+        if (text.startsWith('null', i)) return ((i += 4), null);
         break;
       case 0x74:
-        if (text.startsWith('true', i)) return (i += 4), true;
+        if (text.startsWith('true', i)) return ((i += 4), true);
         break;
       case 0x66:
-        if (text.startsWith('false', i)) return (i += 5), false;
+        if (text.startsWith('false', i)) return ((i += 5), false);
         break;
       case 0x4e:
-        if (text.startsWith('NaN', i)) return (i += 3), NaN;
+        if (text.startsWith('NaN', i)) return ((i += 3), NaN);
         break;
       case 0x49:
-        if (text.startsWith('Infinity', i)) return (i += 8), Infinity;
+        if (text.startsWith('Infinity', i)) return ((i += 8), Infinity);
         break;
       case 0x2d:
-        if (text.startsWith('-Infinity', i)) return (i += 9), -Infinity;
+        if (text.startsWith('-Infinity', i)) return ((i += 9), -Infinity);
         return num();
       default:
         if (c >= 0x30 && c <= 0x39) return num();

@@ -25,7 +25,9 @@ export const MIN_SECRET_BYTES = 16;
  */
 export function generateSecretKey(bytes = 32): string {
   if (!Number.isInteger(bytes) || bytes < MIN_SECRET_BYTES || bytes > 65536)
-    throw new RangeError(`"bytes" must be an integer from ${MIN_SECRET_BYTES} to 65536, got ${bytes}`);
+    throw new RangeError(
+      `"bytes" must be an integer from ${MIN_SECRET_BYTES} to 65536, got ${bytes}`,
+    );
   const b = new Uint8Array(bytes);
   globalThis.crypto.getRandomValues(b);
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

@@ -105,14 +105,19 @@ export class UUID {
    * @throws {@link TypeError} when Python would raise ValueError
    */
   constructor(value: string) {
-    if (typeof value !== 'string') throw new TypeError(`UUID expects a string, got ${typeof value}`);
+    if (typeof value !== 'string')
+      throw new TypeError(`UUID expects a string, got ${typeof value}`);
     // uuid.py: hex.replace('urn:', '').replace('uuid:', ''); hex.strip('{}').replace('-', '')
     let h = value.split('urn:').join('').split('uuid:').join('');
-    h = h.replace(/^[{}]+|[{}]+$/g, '').split('-').join('');
+    h = h
+      .replace(/^[{}]+|[{}]+$/g, '')
+      .split('-')
+      .join('');
     if (h.length !== 32) throw new TypeError('badly formed hexadecimal UUID string');
     const n = pyIntHex(h);
     if (n === undefined) throw new TypeError('badly formed hexadecimal UUID string');
-    if (n < 0n || n >= 1n << 128n) throw new TypeError('int is out of range (need a 128-bit value)');
+    if (n < 0n || n >= 1n << 128n)
+      throw new TypeError('int is out of range (need a 128-bit value)');
     this.hex = n.toString(16).padStart(32, '0');
   }
   /** A random (version 4) UUID from the platform's CSPRNG. */

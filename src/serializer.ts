@@ -133,7 +133,8 @@ export class Serializer {
    */
   loadPayload(payload: Uint8Array, serializer?: PayloadSerializer): unknown {
     const use = serializer ?? this.serializer;
-    const isText = serializer === undefined ? this.isTextSerializer : typeof use.dumps({}) === 'string';
+    const isText =
+      serializer === undefined ? this.isTextSerializer : typeof use.dumps({}) === 'string';
     try {
       return use.loads(isText ? utf8DecodeStrict(payload) : payload);
     } catch (e) {
@@ -231,7 +232,8 @@ export class TimedSerializer extends Serializer {
   override dumps(obj: unknown, salt?: string | Uint8Array | null, now?: Clock): string {
     const signer = this.makeSigner(salt);
     const payload = this.dumpPayload(obj);
-    const signed = signer instanceof TimestampSigner ? signer.sign(payload, now) : signer.sign(payload);
+    const signed =
+      signer instanceof TimestampSigner ? signer.sign(payload, now) : signer.sign(payload);
     return this.isTextSerializer ? utf8DecodeStrict(signed) : (signed as unknown as string);
   }
 
@@ -243,14 +245,23 @@ export class TimedSerializer extends Serializer {
    * @throws {@link BadPayload} when it verifies but cannot be loaded
    * @throws {@link RangeError} for a validly signed timestamp after year 9999 (Python's ValueError)
    */
-  override loads(s: string | Uint8Array, options?: TimedLoadsOptions | string | Uint8Array | null): unknown {
+  override loads(
+    s: string | Uint8Array,
+    options?: TimedLoadsOptions | string | Uint8Array | null,
+  ): unknown {
     return this.loadsWithTimestamp(s, options).value;
   }
 
   /** {@link loads}, also returning when the value was signed. */
-  loadsWithTimestamp(s: string | Uint8Array, options?: TimedLoadsOptions | string | Uint8Array | null): LoadedWithTimestamp {
+  loadsWithTimestamp(
+    s: string | Uint8Array,
+    options?: TimedLoadsOptions | string | Uint8Array | null,
+  ): LoadedWithTimestamp {
     const o: TimedLoadsOptions =
-      options === undefined || options === null || typeof options === 'string' || options instanceof Uint8Array
+      options === undefined ||
+      options === null ||
+      typeof options === 'string' ||
+      options instanceof Uint8Array
         ? { salt: options }
         : options;
     const bytes = wantBytes(s);
@@ -259,7 +270,8 @@ export class TimedSerializer extends Serializer {
       let value: Uint8Array;
       let ts: number | bigint;
       try {
-        if (!(signer instanceof TimestampSigner)) throw new TypeError('TimedSerializer needs a TimestampSigner');
+        if (!(signer instanceof TimestampSigner))
+          throw new TypeError('TimedSerializer needs a TimestampSigner');
         ({ value, ts } = signer.unsignTimed(bytes, o.maxAge, o.now, o.clockTolerance));
       } catch (e) {
         if (e instanceof SignatureExpired || !(e instanceof BadSignature)) throw e;
@@ -273,8 +285,10 @@ export class TimedSerializer extends Serializer {
   }
 
   /** {@link Serializer.loadsUnsafe} with an age check. */
-  override loadsUnsafe(s: string | Uint8Array, options?: TimedLoadsOptions | string | Uint8Array | null): [boolean, unknown] {
+  override loadsUnsafe(
+    s: string | Uint8Array,
+    options?: TimedLoadsOptions | string | Uint8Array | null,
+  ): [boolean, unknown] {
     return this.loadsUnsafeImpl(() => this.loads(s, options));
   }
 }
-

@@ -160,14 +160,23 @@ function hasSecret(secret: unknown): secret is SecretKey {
 }
 
 const signerCache = new Map<string, TimestampSigner>();
-const keyId = (k: SecretKey): string => (typeof k === 'string' ? 's' + k : 'b' + Array.from(k).join(','));
+const keyId = (k: SecretKey): string =>
+  typeof k === 'string' ? 's' + k : 'b' + Array.from(k).join(',');
 
 /** The signer Flask builds: keys `[...fallbacks, secret]`, salt, HMAC key derivation, SHA-1. */
-function signerFor(secret: SecretKey, fallbacks: readonly SecretKey[], salt: string): TimestampSigner {
+function signerFor(
+  secret: SecretKey,
+  fallbacks: readonly SecretKey[],
+  salt: string,
+): TimestampSigner {
   const id = [salt, keyId(secret), ...fallbacks.map(keyId)].join('\0');
   let s = signerCache.get(id);
   if (!s) {
-    s = new TimestampSigner(makeKeysList([...fallbacks, secret]), { salt, keyDerivation: 'hmac', digestMethod: 'sha1' });
+    s = new TimestampSigner(makeKeysList([...fallbacks, secret]), {
+      salt,
+      keyDerivation: 'hmac',
+      digestMethod: 'sha1',
+    });
     if (signerCache.size >= 32) signerCache.delete(signerCache.keys().next().value!);
     signerCache.set(id, s);
   }
@@ -198,14 +207,28 @@ function toSessionDict(v: unknown): SessionData {
   if (isPlainObject(v)) return v as SessionData;
   if (v === null) return Object.create(null) as SessionData;
   const items: unknown[] | undefined =
-    typeof v === 'string' ? Array.from(v) : v instanceof Markup ? Array.from(v.value) : Array.isArray(v) ? v : isBytes(v) ? Array.from(v) : undefined;
+    typeof v === 'string'
+      ? Array.from(v)
+      : v instanceof Markup
+        ? Array.from(v.value)
+        : Array.isArray(v)
+          ? v
+          : isBytes(v)
+            ? Array.from(v)
+            : undefined;
   if (!items) throw new TypeError(`cannot convert ${typeof v} to a session dict`);
   const out = Object.create(null) as SessionData;
   items.forEach((item, i) => {
-    const pair = typeof item === 'string' ? Array.from(item) : item instanceof Markup ? Array.from(item.value) : item;
+    const pair =
+      typeof item === 'string'
+        ? Array.from(item)
+        : item instanceof Markup
+          ? Array.from(item.value)
+          : item;
     if (!Array.isArray(pair) || pair.length !== 2)
       throw new TypeError(`dictionary update sequence element #${i} is not a pair`);
-    if (typeof pair[0] !== 'string') throw new TypeError('only string keys are supported in a session');
+    if (typeof pair[0] !== 'string')
+      throw new TypeError('only string keys are supported in a session');
     out[pair[0]] = pair[1] as SessionValue;
   });
   return out;
@@ -228,7 +251,10 @@ export function readSession(
   options: LoadSessionOptions = {},
 ): SessionReadResult {
   const fallbacks = checkFallbacks(options.fallbacks);
-  const empty = (status: SessionStatus, extra: Partial<SessionReadResult> = {}): SessionReadResult => ({
+  const empty = (
+    status: SessionStatus,
+    extra: Partial<SessionReadResult> = {},
+  ): SessionReadResult => ({
     status,
     data: Object.create(null) as SessionData,
     ...extra,
@@ -236,14 +262,31 @@ export function readSession(
   // get_signing_serializer returns None without a secret: NullSession, nothing is read.
   if (!hasSecret(secret)) return empty('no-secret');
   const maxHeader = options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE;
-  const headerSize = typeof cookieHeader === 'string' ? cookieHeader.length : Array.isArray(cookieHeader) ? cookieHeader.reduce((n, h) => n + String(h).length + 1, 0) : 0;
+  const headerSize =
+    typeof cookieHeader === 'string'
+      ? cookieHeader.length
+      : Array.isArray(cookieHeader)
+        ? cookieHeader.reduce((n, h) => n + String(h).length + 1, 0)
+        : 0;
   if (headerSize > maxHeader)
-    return empty('too-large', { error: new CookieTooLarge(`The Cookie header is ${headerSize} characters long; the limit (maxHeaderSize) is ${maxHeader}`, headerSize, maxHeader) });
+    return empty('too-large', {
+      error: new CookieTooLarge(
+        `The Cookie header is ${headerSize} characters long; the limit (maxHeaderSize) is ${maxHeader}`,
+        headerSize,
+        maxHeader,
+      ),
+    });
   const value = getCookie(cookieHeader, options.cookieName ?? 'session');
   if (!value) return empty('missing');
   const maxValue = options.maxValueSize ?? DEFAULT_MAX_VALUE_SIZE;
   if (value.length > maxValue)
-    return empty('too-large', { error: new CookieTooLarge(`The session cookie is ${value.length} characters long; the limit (maxValueSize) is ${maxValue}`, value.length, maxValue) });
+    return empty('too-large', {
+      error: new CookieTooLarge(
+        `The session cookie is ${value.length} characters long; the limit (maxValueSize) is ${maxValue}`,
+        value.length,
+        maxValue,
+      ),
+    });
   const lifetime = options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
   const maxAge = Math.trunc(lifetime);
   const signer = signerFor(secret, fallbacks, options.salt ?? DEFAULT_SALT);
@@ -251,11 +294,17 @@ export function readSession(
   let ts: number | bigint;
   let keyIndex: number;
   try {
-    ({ value: payload, ts, keyIndex } = signer.unsignTimed(utf8(value), maxAge, options.now, options.clockTolerance ?? 0));
+    ({
+      value: payload,
+      ts,
+      keyIndex,
+    } = signer.unsignTimed(utf8(value), maxAge, options.now, options.clockTolerance ?? 0));
   } catch (e) {
-    if (e instanceof SignatureExpired) return empty('expired', { error: e, issuedAt: e.dateSigned });
+    if (e instanceof SignatureExpired)
+      return empty('expired', { error: e, issuedAt: e.dateSigned });
     if (e instanceof BadSignature) return empty('invalid', { error: e });
-    if (e instanceof RangeError) throw new BadPayload('The cookie is signed with a timestamp after year 9999', { cause: e });
+    if (e instanceof RangeError)
+      throw new BadPayload('The cookie is signed with a timestamp after year 9999', { cause: e });
     throw e;
   }
   let issuedAt: Date;
@@ -264,10 +313,15 @@ export function readSession(
   } catch (e) {
     throw new BadPayload('The cookie is signed with a timestamp after year 9999', { cause: e });
   }
-  const json = urlSafeDecodePayload(payload, options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE);
+  const json = urlSafeDecodePayload(
+    payload,
+    options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE,
+  );
   let data: SessionData;
   try {
-    data = toSessionDict((options.serializer ?? serializer).loads(utf8DecodeStrict(json), options.maxDepth));
+    data = toSessionDict(
+      (options.serializer ?? serializer).loads(utf8DecodeStrict(json), options.maxDepth),
+    );
   } catch (e) {
     throw new BadPayload(
       'Could not load the payload because an exception occurred on unserializing the data.',
@@ -357,7 +411,12 @@ export function dumpSession(data: SessionData, options: DumpSessionOptions): str
   if (Object.keys(session).length === 0) {
     header = dumpCookie(name, '', { ...attrs, expires: 0, maxAge: 0 });
   } else {
-    const nowMs = options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : options.now * 1000;
+    const nowMs =
+      options.now === undefined
+        ? Date.now()
+        : options.now instanceof Date
+          ? options.now.getTime()
+          : options.now * 1000;
     const ts = toUnixSeconds(options.now ?? new Date(nowMs));
     value = sessionValue(session, options, fallbacks, ts);
     let expires: number | undefined;
@@ -408,4 +467,3 @@ export function getSigningSerializer(options: SigningSerializerOptions): URLSafe
     signerKwargs: { keyDerivation: 'hmac', digestMethod: 'sha1' },
   });
 }
-

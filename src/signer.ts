@@ -42,7 +42,10 @@ export function resolveDigest(d: DigestMethod | undefined): CHash {
   if (d === undefined) return sha1;
   if (typeof d === 'string') {
     const h = DIGESTS[d];
-    if (!h) throw new TypeError(`"digestMethod" must be one of ${Object.keys(DIGESTS).join(', ')}, got ${d}`);
+    if (!h)
+      throw new TypeError(
+        `"digestMethod" must be one of ${Object.keys(DIGESTS).join(', ')}, got ${d}`,
+      );
     return h;
   }
   if (typeof d !== 'function' || typeof (d as CHash).create !== 'function')
@@ -105,8 +108,11 @@ const SIGNER = /* @__PURE__ */ utf8('signer');
 /** Normalises a key or a list of keys to bytes, oldest first. @internal */
 export function makeKeysList(secretKey: SecretKeys, what = 'secretKey'): Uint8Array[] {
   const list: readonly unknown[] =
-    typeof secretKey === 'string' || isBytes(secretKey) ? [secretKey] : (secretKey as readonly unknown[]);
-  if (!Array.isArray(list)) throw new TypeError(`"${what}" must be a string, a Uint8Array or an array of them`);
+    typeof secretKey === 'string' || isBytes(secretKey)
+      ? [secretKey]
+      : (secretKey as readonly unknown[]);
+  if (!Array.isArray(list))
+    throw new TypeError(`"${what}" must be a string, a Uint8Array or an array of them`);
   return list.map((k, i) => {
     if (typeof k === 'string' || isBytes(k)) return wantBytes(k);
     throw new TypeError(`"${what}[${i}]" must be a string or a Uint8Array, got ${typeof k}`);

@@ -7,7 +7,14 @@
 import { b64decodeStandard, b64encodeStandard } from './encoding.ts';
 import { DateOverflow, httpDate, parseDate } from './http-date.ts';
 import { isBytes } from './_bytes.ts';
-import { DEFAULT_MAX_DEPTH, isPlainObject, pyDumps, pyFloatRepr, pyLoads, type JSONObject } from './json.ts';
+import {
+  DEFAULT_MAX_DEPTH,
+  isPlainObject,
+  pyDumps,
+  pyFloatRepr,
+  pyLoads,
+  type JSONObject,
+} from './json.ts';
 import { Markup, UUID, asTuple, isTuple } from './python-types.ts';
 
 /**
@@ -209,7 +216,11 @@ class TagBytes extends JSONTag<Uint8Array> {
 class TagMarkup extends JSONTag<{ __html__(): unknown }> {
   readonly key = ' m';
   check(v: unknown): boolean {
-    return typeof v === 'object' && v !== null && typeof (v as { __html__?: unknown }).__html__ === 'function';
+    return (
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as { __html__?: unknown }).__html__ === 'function'
+    );
   }
   toJSON(v: { __html__(): unknown }): unknown {
     return String(v.__html__());
@@ -247,7 +258,12 @@ class TagDateTime extends JSONTag<Date> {
     if (v instanceof Markup) return parseDate(v.value);
     // parse_date: a falsy value is "no date" (None); anything else fails on `.split()`
     const items = pyIter(v);
-    const falsy = v === null || v === false || v === 0 || v === 0n || (items !== undefined && items.length === 0);
+    const falsy =
+      v === null ||
+      v === false ||
+      v === 0 ||
+      v === 0n ||
+      (items !== undefined && items.length === 0);
     if (falsy) return null;
     throw new TypeError(`parse_date expects a string, got ${typeof v}`);
   }
@@ -288,7 +304,16 @@ export class TaggedJSONSerializer {
   constructor(options: TaggedJSONOptions = {}) {
     this.sortKeys = options.sortKeys ?? true;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    for (const T of [TagDict, PassDict, TagTuple, PassList, TagBytes, TagMarkup, TagUUID, TagDateTime])
+    for (const T of [
+      TagDict,
+      PassDict,
+      TagTuple,
+      PassList,
+      TagBytes,
+      TagMarkup,
+      TagUUID,
+      TagDateTime,
+    ])
       this.register(T);
   }
 
@@ -301,7 +326,8 @@ export class TaggedJSONSerializer {
   register(tagClass: JSONTagClass, options: { force?: boolean; index?: number } = {}): void {
     const tag = new tagClass(this);
     if (tag.key) {
-      if (!options.force && this.tags.has(tag.key)) throw new Error(`Tag '${tag.key}' is already registered.`);
+      if (!options.force && this.tags.has(tag.key))
+        throw new Error(`Tag '${tag.key}' is already registered.`);
       this.tags.set(tag.key, tag);
     }
     if (options.index === undefined) this.order.push(tag);
@@ -328,7 +354,8 @@ export class TaggedJSONSerializer {
         return tag.toPython(value[key!]);
       }
     }
-    if (firstKey !== undefined && n > 0 && firstKey !== firstKeyOf(value)) FIRST_KEYS.set(value, firstKey);
+    if (firstKey !== undefined && n > 0 && firstKey !== firstKeyOf(value))
+      FIRST_KEYS.set(value, firstKey);
     return value;
   }
 

@@ -5,7 +5,14 @@
 
 import { BadSignature, BadTimeSignature, SignatureExpired } from './errors.ts';
 import { base64Decode, base64Encode, bytesToInt, intToBytes } from './encoding.ts';
-import { concatBytes, includesBytes, lastIndexOfBytes, utf8, utf8DecodeReplace, wantBytes } from './_bytes.ts';
+import {
+  concatBytes,
+  includesBytes,
+  lastIndexOfBytes,
+  utf8,
+  utf8DecodeReplace,
+  wantBytes,
+} from './_bytes.ts';
 import { Signer } from './signer.ts';
 
 /** A point in time: a `Date` or Unix seconds (fractions are dropped, as `int(time.time())`). */
@@ -18,7 +25,8 @@ export const MAX_TIMESTAMP = 253402300799;
 export function toUnixSeconds(now?: Clock): number {
   if (now === undefined) return Math.floor(Date.now() / 1000);
   const ms = now instanceof Date ? now.getTime() : now * 1000;
-  if (!Number.isFinite(ms)) throw new TypeError(`"now" must be a valid Date or a finite number, got ${String(now)}`);
+  if (!Number.isFinite(ms))
+    throw new TypeError(`"now" must be a valid Date or a finite number, got ${String(now)}`);
   return Math.floor(ms / 1000);
 }
 
@@ -27,7 +35,8 @@ export function toUnixSeconds(now?: Clock): number {
  * @throws {@link RangeError} past {@link MAX_TIMESTAMP}
  */
 export function timestampToDate(ts: number | bigint): Date {
-  if (typeof ts === 'bigint' || ts > MAX_TIMESTAMP) throw new RangeError(`year is out of range for timestamp ${ts}`);
+  if (typeof ts === 'bigint' || ts > MAX_TIMESTAMP)
+    throw new RangeError(`year is out of range for timestamp ${ts}`);
   return new Date(ts * 1000);
 }
 
@@ -87,8 +96,14 @@ export class TimestampSigner extends Signer {
    * @throws {@link SignatureExpired} when `age > maxAge` or `age < 0`
    * @throws {@link RangeError} for a validly signed timestamp after year 9999 (Python's ValueError)
    */
-  override unsign(signedValue: string, options?: UnsignOptions & { returnTimestamp?: false }): string;
-  override unsign(signedValue: Uint8Array, options?: UnsignOptions & { returnTimestamp?: false }): Uint8Array;
+  override unsign(
+    signedValue: string,
+    options?: UnsignOptions & { returnTimestamp?: false },
+  ): string;
+  override unsign(
+    signedValue: Uint8Array,
+    options?: UnsignOptions & { returnTimestamp?: false },
+  ): Uint8Array;
   override unsign(
     signedValue: string,
     options: UnsignOptions & { returnTimestamp: true },
@@ -101,7 +116,12 @@ export class TimestampSigner extends Signer {
     signedValue: string | Uint8Array,
     options: UnsignOptions & { returnTimestamp?: boolean } = {},
   ): string | Uint8Array | UnsignedWithTimestamp<string | Uint8Array> {
-    const r = this.unsignTimed(wantBytes(signedValue), options.maxAge, options.now, options.clockTolerance);
+    const r = this.unsignTimed(
+      wantBytes(signedValue),
+      options.maxAge,
+      options.now,
+      options.clockTolerance,
+    );
     const value = typeof signedValue === 'string' ? utf8DecodeReplace(r.value) : r.value;
     if (options.returnTimestamp) return { value, timestamp: timestampToDate(r.ts) };
     return value;

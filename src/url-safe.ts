@@ -9,7 +9,12 @@ import { BadPayload } from './errors.ts';
 import { base64Decode, base64Encode } from './encoding.ts';
 import { concatBytes, utf8DecodeStrict } from './_bytes.ts';
 import { pyDumps, pyLoads } from './json.ts';
-import { Serializer, TimedSerializer, type PayloadSerializer, type SerializerOptions } from './serializer.ts';
+import {
+  Serializer,
+  TimedSerializer,
+  type PayloadSerializer,
+  type SerializerOptions,
+} from './serializer.ts';
 
 /**
  * Default cap on the size of a decompressed payload, in bytes. A 4 KB cookie can inflate to about
@@ -33,24 +38,30 @@ export function zlibCompress(data: Uint8Array): Uint8Array {
  * @throws {@link RangeError} past `maxSize` bytes of output
  * @throws {@link Error} for an invalid or truncated stream
  */
-export function zlibDecompress(data: Uint8Array, maxSize: number = DEFAULT_MAX_DECOMPRESSED_SIZE): Uint8Array {
+export function zlibDecompress(
+  data: Uint8Array,
+  maxSize: number = DEFAULT_MAX_DECOMPRESSED_SIZE,
+): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   const inflate = new Inflate({ chunkSize: 16384 });
   inflate.onData = (chunk: Uint8Array) => {
     total += chunk.length;
-    if (total > maxSize) throw new RangeError(`Decompressed payload exceeds the limit of ${maxSize} bytes`);
+    if (total > maxSize)
+      throw new RangeError(`Decompressed payload exceeds the limit of ${maxSize} bytes`);
     chunks.push(chunk);
   };
   inflate.push(data, true);
-  if (inflate.err || !inflate.ended) throw new Error(`zlib: ${inflate.msg || 'incomplete or truncated stream'}`);
+  if (inflate.err || !inflate.ended)
+    throw new Error(`zlib: ${inflate.msg || 'incomplete or truncated stream'}`);
   return chunks.length === 1 ? chunks[0]! : concatBytes(...chunks);
 }
 
 /** `dump_payload` of the URL-safe mixin. @internal */
 export function urlSafeDumpPayload(json: Uint8Array): Uint8Array {
   const compressed = zlibCompress(json);
-  if (compressed.length < json.length - 1) return new TextEncoder().encode('.' + base64Encode(compressed));
+  if (compressed.length < json.length - 1)
+    return new TextEncoder().encode('.' + base64Encode(compressed));
   return new TextEncoder().encode(base64Encode(json));
 }
 
@@ -65,13 +76,17 @@ export function urlSafeDecodePayload(payload: Uint8Array, maxDecompressedSize: n
   try {
     json = base64Decode(payload);
   } catch (e) {
-    throw new BadPayload('Could not base64 decode the payload because of an exception', { cause: e });
+    throw new BadPayload('Could not base64 decode the payload because of an exception', {
+      cause: e,
+    });
   }
   if (decompress) {
     try {
       json = zlibDecompress(json, maxDecompressedSize);
     } catch (e) {
-      throw new BadPayload('Could not zlib decompress the payload before decoding the payload', { cause: e });
+      throw new BadPayload('Could not zlib decompress the payload before decoding the payload', {
+        cause: e,
+      });
     }
   }
   return json;
@@ -95,7 +110,10 @@ export interface URLSafeSerializerOptions extends SerializerOptions {
  */
 export class URLSafeSerializer extends Serializer {
   readonly maxDecompressedSize: number;
-  constructor(secretKey: ConstructorParameters<typeof Serializer>[0], options: URLSafeSerializerOptions = {}) {
+  constructor(
+    secretKey: ConstructorParameters<typeof Serializer>[0],
+    options: URLSafeSerializerOptions = {},
+  ) {
     super(secretKey, options);
     this.maxDecompressedSize = options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE;
   }
@@ -122,7 +140,10 @@ export class URLSafeSerializer extends Serializer {
  */
 export class URLSafeTimedSerializer extends TimedSerializer {
   readonly maxDecompressedSize: number;
-  constructor(secretKey: ConstructorParameters<typeof Serializer>[0], options: URLSafeSerializerOptions = {}) {
+  constructor(
+    secretKey: ConstructorParameters<typeof Serializer>[0],
+    options: URLSafeSerializerOptions = {},
+  ) {
     super(secretKey, options);
     this.maxDecompressedSize = options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE;
   }

@@ -73,18 +73,27 @@ export function sameValue(a: unknown, b: unknown, path = '$'): string | undefine
     return a === b ? undefined : fail(`${a} !== ${b}`);
   }
   if (typeof a !== typeof b) return fail(`type ${typeof a} !== ${typeof b}`);
-  if (a === null || b === null || typeof a !== 'object') return a === b ? undefined : fail(`${String(a)} !== ${String(b)}`);
+  if (a === null || b === null || typeof a !== 'object')
+    return a === b ? undefined : fail(`${String(a)} !== ${String(b)}`);
   if (a instanceof Date || b instanceof Date) {
     if (!(a instanceof Date && b instanceof Date)) return fail('Date vs non-Date');
-    return a.getTime() === b.getTime() ? undefined : fail(`${a.toISOString()} !== ${b.toISOString()}`);
+    return a.getTime() === b.getTime()
+      ? undefined
+      : fail(`${a.toISOString()} !== ${b.toISOString()}`);
   }
   if (a instanceof Markup || b instanceof Markup)
-    return a instanceof Markup && b instanceof Markup && a.value === b.value ? undefined : fail('Markup differs');
+    return a instanceof Markup && b instanceof Markup && a.value === b.value
+      ? undefined
+      : fail('Markup differs');
   if (a instanceof UUID || b instanceof UUID)
-    return a instanceof UUID && b instanceof UUID && a.hex === b.hex ? undefined : fail('UUID differs');
+    return a instanceof UUID && b instanceof UUID && a.hex === b.hex
+      ? undefined
+      : fail('UUID differs');
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
     if (!(a instanceof Uint8Array && b instanceof Uint8Array)) return fail('bytes vs non-bytes');
-    return a.length === b.length && a.every((x, i) => x === b[i]) ? undefined : fail('bytes differ');
+    return a.length === b.length && a.every((x, i) => x === b[i])
+      ? undefined
+      : fail('bytes differ');
   }
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!(Array.isArray(a) && Array.isArray(b))) return fail('array vs non-array');
@@ -98,9 +107,14 @@ export function sameValue(a: unknown, b: unknown, path = '$'): string | undefine
   }
   const ka = Object.keys(a).sort();
   const kb = Object.keys(b as object).sort();
-  if (ka.join('\0') !== kb.join('\0')) return fail(`keys ${JSON.stringify(ka)} !== ${JSON.stringify(kb)}`);
+  if (ka.join('\0') !== kb.join('\0'))
+    return fail(`keys ${JSON.stringify(ka)} !== ${JSON.stringify(kb)}`);
   for (const k of ka) {
-    const r = sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    const r = sameValue(
+      (a as Record<string, unknown>)[k],
+      (b as Record<string, unknown>)[k],
+      `${path}.${k}`,
+    );
     if (r) return r;
   }
   return undefined;
@@ -115,11 +129,13 @@ export function toTyped(v: unknown): Typed {
     // String(x) is the shortest round-trip text; Python's float() parses it to the same double
     return { float: String(v) };
   }
-  if (v instanceof Uint8Array) return { bytes: Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') };
+  if (v instanceof Uint8Array)
+    return { bytes: Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('') };
   if (v instanceof Markup) return { markup: v.value };
   if (v instanceof UUID) return { uuid: v.hex };
   if (v instanceof Date) return { datetime: v.getTime() };
   if (Array.isArray(v)) return isTuple(v) ? { tuple: v.map(toTyped) } : { list: v.map(toTyped) };
-  if (typeof v === 'object') return { dict: Object.keys(v).map((k) => [k, toTyped((v as Record<string, unknown>)[k])]) };
+  if (typeof v === 'object')
+    return { dict: Object.keys(v).map((k) => [k, toTyped((v as Record<string, unknown>)[k])]) };
   throw new TypeError(`cannot encode ${typeof v}`);
 }

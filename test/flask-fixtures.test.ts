@@ -74,7 +74,8 @@ function options(c: Config, now: number): DumpSessionOptions {
   return o;
 }
 
-const cookieValue = (setCookie: string) => setCookie.slice(setCookie.indexOf('=') + 1).split(';')[0]!;
+const cookieValue = (setCookie: string) =>
+  setCookie.slice(setCookie.indexOf('=') + 1).split(';')[0]!;
 const nameValue = (setCookie: string) => setCookie.split(';')[0]!;
 
 test('fixtures exist and come from real Flask 3.1 and 2.2', () => {
@@ -97,7 +98,11 @@ test('Flask 3.1: dumpSession gives the exact Set-Cookie header Flask sends', () 
     o.onOversize = (e) => warnings.push(e.message);
     const before = warnings.length;
     assert.equal(dumpSession(data, o), c.setCookie[0], c.name);
-    assert.equal(warnings.length > before ? warnings.at(-1) : null, c.warning ?? null, `${c.name}: warning`);
+    assert.equal(
+      warnings.length > before ? warnings.at(-1) : null,
+      c.warning ?? null,
+      `${c.name}: warning`,
+    );
     n++;
   }
   assert.ok(n >= 100, `${n} cases`);
@@ -116,7 +121,11 @@ test('Flask 3.1: the tagged JSON text is identical', () => {
 test('Flask 2.2: the cookie value (JSON, compression, timestamp, signature) is identical', () => {
   let n = 0;
   for (const c of v22!.dump) {
-    if (c.setCookie.length !== 1 || c.setCookie[0]!.startsWith(`${c.config.cookieName ?? 'session'}=;`)) continue;
+    if (
+      c.setCookie.length !== 1 ||
+      c.setCookie[0]!.startsWith(`${c.config.cookieName ?? 'session'}=;`)
+    )
+      continue;
     if (hasIntegralFloat(c.data)) continue;
     const data = fromTyped(c.data) as SessionData;
     const o = options(c.config, c.now);
@@ -132,7 +141,11 @@ test('Flask 2.2: the cookie value (JSON, compression, timestamp, signature) is i
  * Where Flask 2.2 decides differently from 3.1 (our target), documented in the README: 2.2 keeps a
  * malformed first cookie value, and reads a signed `0`/`false` payload as an empty session.
  */
-const DIFFERS_ON_22 = new Set(['header/space-in-first-then-valid', 'crafted/json-zero', 'crafted/json-false']);
+const DIFFERS_ON_22 = new Set([
+  'header/space-in-first-then-valid',
+  'crafted/json-zero',
+  'crafted/json-false',
+]);
 
 test('Flask 2.2 differs from 3.1 exactly where the README says', () => {
   const by31 = new Map(v31!.load.map((c) => [c.name, c]));
@@ -149,7 +162,10 @@ test('Flask 2.2 differs from 3.1 exactly where the README says', () => {
   assert.equal(differing, DIFFERS_ON_22.size);
 });
 
-for (const [label, fx] of [['3.1', v31], ['2.2', v22]] as const) {
+for (const [label, fx] of [
+  ['3.1', v31],
+  ['2.2', v22],
+] as const) {
   test(`Flask ${label}: loadSession agrees with open_session on every load fixture`, () => {
     let n = 0;
     for (const c of fx!.load) {

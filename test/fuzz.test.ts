@@ -46,7 +46,11 @@ const bases: { value: string; data: SessionData }[] = [
   { a: 1 },
   { _user_id: '42', _fresh: true, csrf_token: 'a'.repeat(40), _permanent: true },
   { blob: 'xyz'.repeat(200), t: tuple(1, 'a'), b: new Uint8Array([0, 255]) },
-  { m: new Markup('<b>'), u: new UUID('12345678123456781234567812345678'), d: new Date(Date.UTC(2024, 0, 2)) },
+  {
+    m: new Markup('<b>'),
+    u: new UUID('12345678123456781234567812345678'),
+    d: new Date(Date.UTC(2024, 0, 2)),
+  },
   { ' t': 1, __proto__x: [{ ' di': null }] },
 ].map((data, i) => {
   const key = i === 4 ? opts.fallbacks[0]! : secret; // one signed by the fallback key
@@ -55,26 +59,53 @@ const bases: { value: string; data: SessionData }[] = [
 });
 
 const ALPHABET = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'];
-const NASTY = ['.', '..', '=', '==', '!', '+', '/', ' ', '\t', ';', ',', '"', '\\', '\x00', '\x01', '\x7f', '\x80', '\xff', 'é', '\u2028', '\ud800', '😀', '\r\n'];
+const NASTY = [
+  '.',
+  '..',
+  '=',
+  '==',
+  '!',
+  '+',
+  '/',
+  ' ',
+  '\t',
+  ';',
+  ',',
+  '"',
+  '\\',
+  '\x00',
+  '\x01',
+  '\x7f',
+  '\x80',
+  '\xff',
+  'é',
+  '\u2028',
+  '\ud800',
+  '😀',
+  '\r\n',
+];
 
 /** One mutation of a cookie value, of the kinds listed in the issue. */
 function mutate(v: string): string {
   const i = int(v.length + 1);
   const segs = v.split('.');
   switch (int(12)) {
-    case 0: { // bit flip in one character
+    case 0: {
+      // bit flip in one character
       const c = v.charCodeAt(Math.min(i, v.length - 1));
       const flipped = String.fromCharCode((c ^ (1 << int(8))) & 0xff);
       return v.slice(0, i) + flipped + v.slice(i + 1);
     }
     case 1: // truncation
       return v.slice(0, int(v.length));
-    case 2: { // a duplicated segment
+    case 2: {
+      // a duplicated segment
       const k = int(segs.length);
       segs.splice(k, 0, segs[k]!);
       return segs.join('.');
     }
-    case 3: { // reordered segments
+    case 3: {
+      // reordered segments
       for (let k = segs.length - 1; k > 0; k--) {
         const j = int(k + 1);
         [segs[k], segs[j]] = [segs[j]!, segs[k]!];
@@ -88,7 +119,15 @@ function mutate(v: string): string {
     case 6: // non-ASCII and control characters
       return v.slice(0, i) + pick(NASTY) + v.slice(i);
     case 7: // base64 padding games
-      return pick([v + '=', v + '==', v + '=junk', v + '!!', v.slice(0, i) + '=' + v.slice(i), v.replace(/[-_]/g, (c) => (c === '-' ? '+' : '/')), v + '====' ]);
+      return pick([
+        v + '=',
+        v + '==',
+        v + '=junk',
+        v + '!!',
+        v.slice(0, i) + '=' + v.slice(i),
+        v.replace(/[-_]/g, (c) => (c === '-' ? '+' : '/')),
+        v + '====',
+      ]);
     case 8: // replace one character by another of the alphabet
       return v.slice(0, i) + pick(ALPHABET) + v.slice(i + 1);
     case 9: // swap payload or timestamp with another cookie's
@@ -132,7 +171,10 @@ function read(h: string | string[], o = opts): SessionReadResult {
   }
 }
 
-const protoKeys = () => [Object.getOwnPropertyNames(Object.prototype), Object.getOwnPropertyNames(Array.prototype)].map((k) => k.sort().join());
+const protoKeys = () =>
+  [Object.getOwnPropertyNames(Object.prototype), Object.getOwnPropertyNames(Array.prototype)].map(
+    (k) => k.sort().join(),
+  );
 const protoBefore = protoKeys();
 
 test(`mutated cookies: nothing but the original data ever gets through (seed ${seed})`, () => {
@@ -152,7 +194,10 @@ test(`mutated cookies: nothing but the original data ever gets through (seed ${s
     const cookie = getCookie(h, 'session')!; // Werkzeug's choice (checked against Werkzeug elsewhere)
     const signedPart = cookie.slice(0, cookie.lastIndexOf('.'));
     const origin = bases.find((b) => b.value.slice(0, b.value.lastIndexOf('.')) === signedPart);
-    assert.ok(origin, `seed ${seed}: accepted a cookie whose signed part is not an original: ${JSON.stringify(h)}`);
+    assert.ok(
+      origin,
+      `seed ${seed}: accepted a cookie whose signed part is not an original: ${JSON.stringify(h)}`,
+    );
     assert.equal(sameValue(r.data, origin.data), undefined);
     tally.accepted++;
   }
@@ -172,7 +217,10 @@ test('random garbage and forged cookies: always an empty session', () => {
       const payload = base64Encode(JSON.stringify({ _user_id: String(int(1e6)), admin: true }));
       v = `${payload}.ZVPxAA.${Array.from({ length: 27 }, () => pick(ALPHABET)).join('')}`;
     } else {
-      v = bases[0]!.value.split('.').map(() => Array.from({ length: 1 + int(30) }, () => pick(ALPHABET)).join('')).join('.');
+      v = bases[0]!.value
+        .split('.')
+        .map(() => Array.from({ length: 1 + int(30) }, () => pick(ALPHABET)).join(''))
+        .join('.');
     }
     tally.headers++;
     const r = read(pick([`session=${v}`, `a=1; session=${v}`, [`session=${v}`, 'b=2']]));
@@ -183,9 +231,16 @@ test('random garbage and forged cookies: always an empty session', () => {
 
 test('huge and pathological headers: bounded time, then too-large', () => {
   const cases = [
-    '"a;'.repeat(20000), 'a="x;'.repeat(13000), 'a="\\;'.repeat(13000), ';'.repeat(65536),
-    'session='.repeat(8000), ' '.repeat(65536), 'session=' + '.'.repeat(8000), `session=${bases[0]!.value}${'='.repeat(8000)}`,
-    'x=1;'.repeat(16000) + `session=${bases[0]!.value}`, 'a'.repeat(10_000_000),
+    '"a;'.repeat(20000),
+    'a="x;'.repeat(13000),
+    'a="\\;'.repeat(13000),
+    ';'.repeat(65536),
+    'session='.repeat(8000),
+    ' '.repeat(65536),
+    'session=' + '.'.repeat(8000),
+    `session=${bases[0]!.value}${'='.repeat(8000)}`,
+    'x=1;'.repeat(16000) + `session=${bases[0]!.value}`,
+    'a'.repeat(10_000_000),
   ];
   for (const h of cases) {
     tally.headers++;
@@ -197,7 +252,34 @@ test('huge and pathological headers: bounded time, then too-large', () => {
 
 test('validly signed garbage payloads: data or BadPayload, nothing else', () => {
   const signer = getSigningSerializer({ secret }).makeSigner() as TimestampSigner;
-  const tokens = ['{', '}', '[', ']', ',', ':', '"a"', '" t"', '" di"', '" b"', '" m"', '" u"', '" d"', '"__proto__"', '"x__"', '1', '-0', '1e999', 'NaN', 'null', 'true', '"\\ud800"', '"aGk="', '"Tue, 02 Jan 2024 03:04:05 GMT"', '"12345678123456781234567812345678"', ' '];
+  const tokens = [
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    '"a"',
+    '" t"',
+    '" di"',
+    '" b"',
+    '" m"',
+    '" u"',
+    '" d"',
+    '"__proto__"',
+    '"x__"',
+    '1',
+    '-0',
+    '1e999',
+    'NaN',
+    'null',
+    'true',
+    '"\\ud800"',
+    '"aGk="',
+    '"Tue, 02 Jan 2024 03:04:05 GMT"',
+    '"12345678123456781234567812345678"',
+    ' ',
+  ];
   const n = Math.round(10_000 * scale);
   for (let k = 0; k < n; k++) {
     let json = '';
@@ -210,7 +292,8 @@ test('validly signed garbage payloads: data or BadPayload, nothing else', () => 
       const r = read('session=' + signer.sign(body, now));
       if (!raw) assert.equal(r.status, 'valid', `seed ${seed}: ${JSON.stringify(json)}`);
     } catch (e) {
-      if (!(e instanceof BadPayload)) throw new Error(`seed ${seed}: ${JSON.stringify(json)} threw ${String(e)}`);
+      if (!(e instanceof BadPayload))
+        throw new Error(`seed ${seed}: ${JSON.stringify(json)} threw ${String(e)}`);
       tally.badPayload++;
     }
   }

@@ -44,7 +44,10 @@ test('Signer: a list of keys signs with the newest and verifies every key', () =
   assert.equal(s.sign('v'), r.signed_by_new);
   assert.equal(s.unsign(r.signed_by_new), 'v');
   assert.equal(s.unsign(r.signed_by_old), 'v');
-  assert.throws(() => s.unsign(r.signed_by_other), (e: unknown) => e instanceof BadSignature && e.code === 'ERR_BAD_SIGNATURE');
+  assert.throws(
+    () => s.unsign(r.signed_by_other),
+    (e: unknown) => e instanceof BadSignature && e.code === 'ERR_BAD_SIGNATURE',
+  );
   assert.throws(() => s.unsign('no-separator'), BadSignature);
   const err = (() => {
     try {
@@ -73,23 +76,36 @@ test('TimestampSigner: signs the frozen second exactly, checks age both ways', (
     assert.equal(s.unsign(c.signed, { maxAge: 10, now: c.now + 10 }), c.value);
     const r = s.unsign(c.signed, { returnTimestamp: true, now: c.now });
     assert.equal(r.timestamp.getTime(), Math.floor(c.now) * 1000);
-    assert.throws(() => s.unsign(c.signed, { maxAge: 10, now: c.now + 11 }), (e: unknown) => e instanceof SignatureExpired && e.dateSigned?.getTime() === Math.floor(c.now) * 1000);
+    assert.throws(
+      () => s.unsign(c.signed, { maxAge: 10, now: c.now + 11 }),
+      (e: unknown) =>
+        e instanceof SignatureExpired && e.dateSigned?.getTime() === Math.floor(c.now) * 1000,
+    );
     assert.throws(() => s.unsign(c.signed, { maxAge: 10, now: c.now - 1 }), SignatureExpired);
   }
   const s = new TimestampSigner('secret-key');
-  assert.throws(() => s.unsign(new Signer('secret-key', {}).sign('no-timestamp')), (e: unknown) => e instanceof BadTimeSignature);
+  assert.throws(
+    () => s.unsign(new Signer('secret-key', {}).sign('no-timestamp')),
+    (e: unknown) => e instanceof BadTimeSignature,
+  );
   assert.equal(s.validate(s.sign('x'), 5), true);
   assert.equal(s.validate('x.y.z'), false);
 });
 
 test('Serializers: dumps at a frozen second equals itsdangerous, loads gives the object back', () => {
-  const classes = { Serializer, TimedSerializer, URLSafeSerializer, URLSafeTimedSerializer } as const;
+  const classes = {
+    Serializer,
+    TimedSerializer,
+    URLSafeSerializer,
+    URLSafeTimedSerializer,
+  } as const;
   for (const c of fx.serializer) {
     const Cls = classes[c.class as keyof typeof classes];
     const s = new Cls('secret-key', c.salt ? { salt: c.salt } : {});
     const token = s instanceof TimedSerializer ? s.dumps(c.obj, undefined, c.now) : s.dumps(c.obj);
     assert.equal(token, c.token, `${c.class} ${JSON.stringify(c.obj)}`);
-    const loaded = s instanceof TimedSerializer ? s.loads(c.token, { now: c.now, maxAge: 5 }) : s.loads(c.token);
+    const loaded =
+      s instanceof TimedSerializer ? s.loads(c.token, { now: c.now, maxAge: 5 }) : s.loads(c.token);
     // Python json: -0.0 and 1e16 are floats; compare through Python's own text
     assert.equal(JSON.stringify(loaded), JSON.stringify(c.obj));
   }
@@ -110,7 +126,11 @@ test('URLSafeTimedSerializer: expiry, wrong salt, loadsUnsafe, BadPayload', () =
   // a validly signed payload that is not JSON
   const signer = s.makeSigner() as TimestampSigner;
   const bad = signer.sign(base64Encode('{not json'), 1000);
-  assert.throws(() => s.loads(bad), (e: unknown) => e instanceof BadPayload && e.code === 'ERR_BAD_PAYLOAD' && e.cause instanceof Error);
+  assert.throws(
+    () => s.loads(bad),
+    (e: unknown) =>
+      e instanceof BadPayload && e.code === 'ERR_BAD_PAYLOAD' && e.cause instanceof Error,
+  );
   const badZlib = signer.sign('.' + base64Encode('not zlib'), 1000);
   assert.throws(() => s.loads(badZlib), BadPayload);
   assert.throws(() => s.loadsUnsafe(bad), BadPayload);

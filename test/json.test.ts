@@ -31,8 +31,14 @@ test('compareCodePoints sorts as Python sorts str (astral after U+FFFF, lone sur
 
 test('pyDumps: Python separators, escaping, ints and floats', () => {
   assert.equal(pyDumps({ b: 1, a: [1.5, true, null] }), '{"b": 1, "a": [1.5, true, null]}');
-  assert.equal(pyDumps({ b: 1, a: 2, 10: 3, 9: 4 }, { sortKeys: true, separators: [',', ':'] }), '{"10":3,"9":4,"a":2,"b":1}');
-  assert.equal(pyDumps('\x00\x01\b\t\n\x0b\f\r\x1f\x7f\x80\u00e9\u2028\ud83d\ude00\ud800"\\/<'), '"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f\\u007f\\u0080\\u00e9\\u2028\\ud83d\\ude00\\ud800\\"\\\\/<"');
+  assert.equal(
+    pyDumps({ b: 1, a: 2, 10: 3, 9: 4 }, { sortKeys: true, separators: [',', ':'] }),
+    '{"10":3,"9":4,"a":2,"b":1}',
+  );
+  assert.equal(
+    pyDumps('\x00\x01\b\t\n\x0b\f\r\x1f\x7f\x80\u00e9\u2028\ud83d\ude00\ud800"\\/<'),
+    '"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f\\u007f\\u0080\\u00e9\\u2028\\ud83d\\ude00\\ud800\\"\\\\/<"',
+  );
   assert.equal(pyDumps('é\x7f', { ensureAscii: false }), '"é\x7f"');
   assert.equal(pyDumps(2n ** 64n + 1n), '18446744073709551617');
   assert.equal(pyDumps(-0), '0');
@@ -46,7 +52,9 @@ test('pyDumps: Python separators, escaping, ints and floats', () => {
 });
 
 test("pyLoads: Python's json.loads grammar", () => {
-  const o = pyLoads('{"a": NaN, "b": [Infinity, -Infinity], "c": 1.0, "d": -0, "e": 12345678901234567890, "f": 1e400}') as Record<string, unknown>;
+  const o = pyLoads(
+    '{"a": NaN, "b": [Infinity, -Infinity], "c": 1.0, "d": -0, "e": 12345678901234567890, "f": 1e400}',
+  ) as Record<string, unknown>;
   assert.ok(Number.isNaN(o.a));
   assert.deepEqual(o.b, [Infinity, -Infinity]);
   assert.equal(o.c, 1);
@@ -57,7 +65,26 @@ test("pyLoads: Python's json.loads grammar", () => {
   assert.equal((pyLoads('{"a": 1, "a": 2}') as Record<string, number>).a, 2);
   assert.equal(pyLoads(' "\\ud83d\\ude00\\u00e9" '), '😀é');
   assert.equal(pyLoads('"é"'), 'é');
-  for (const bad of ['', '\ufeff{}', '[1,]', '{"a":1,}', '"a\nb"', '01', '1.', '.5', '+1', '"\\x"', "{'a':1}", '[1] x', 'nan', '-NaN', '"\\u12G4"', '{"a" 1}', '[', '"abc'])
+  for (const bad of [
+    '',
+    '\ufeff{}',
+    '[1,]',
+    '{"a":1,}',
+    '"a\nb"',
+    '01',
+    '1.',
+    '.5',
+    '+1',
+    '"\\x"',
+    "{'a':1}",
+    '[1] x',
+    'nan',
+    '-NaN',
+    '"\\u12G4"',
+    '{"a" 1}',
+    '[',
+    '"abc',
+  ])
     assert.throws(() => pyLoads(bad), JSONDecodeError, JSON.stringify(bad));
   assert.equal(pyLoads('1'.repeat(4300)), BigInt('1'.repeat(4300)));
   assert.throws(() => pyLoads('1'.repeat(4301)), RangeError);
@@ -67,7 +94,10 @@ test('pyLoads: nesting limit, and __proto__ stays data', () => {
   assert.doesNotThrow(() => pyLoads('['.repeat(500) + ']'.repeat(500)));
   assert.throws(() => pyLoads('['.repeat(501) + ']'.repeat(501)), RangeError);
   assert.throws(() => pyLoads('[[1]]', { maxDepth: 1 }), RangeError);
-  const o = pyLoads('{"__proto__": {"polluted": 1}, "constructor": {"prototype": 2}}') as Record<string, unknown>;
+  const o = pyLoads('{"__proto__": {"polluted": 1}, "constructor": {"prototype": 2}}') as Record<
+    string,
+    unknown
+  >;
   assert.deepEqual(Object.keys(o), ['__proto__', 'constructor']);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(Object.getPrototypeOf(o), null);

@@ -34,7 +34,11 @@ test('maxHeaderSize: a header at the limit is read, one character more is not', 
   assert.equal(readSession(header, secret, { now, maxHeaderSize: header.length }).status, 'valid');
   const r = readSession(header, secret, { now, maxHeaderSize: header.length - 1 });
   assert.equal(r.status, 'too-large');
-  assert.ok(r.error instanceof CookieTooLarge && r.error.limit === header.length - 1 && r.error.size === header.length);
+  assert.ok(
+    r.error instanceof CookieTooLarge &&
+      r.error.limit === header.length - 1 &&
+      r.error.size === header.length,
+  );
   // the default: 64 KiB, several headers counted together
   const big = 'x=' + 'y'.repeat(65536);
   assert.equal(readSession([c, big], secret, { now }).status, 'too-large');
@@ -56,11 +60,17 @@ test('maxDecompressedSize: a payload inflating to exactly the cap loads, one byt
   assert.match(c, /^session=\./); // compressed
   const jsonLength = JSON.stringify(data).length;
   assert.equal(readSession(c, secret, { now, maxDecompressedSize: jsonLength }).status, 'valid');
-  assert.throws(() => readSession(c, secret, { now, maxDecompressedSize: jsonLength - 1 }), (e: unknown) => e instanceof BadPayload && e.cause instanceof Error);
+  assert.throws(
+    () => readSession(c, secret, { now, maxDecompressedSize: jsonLength - 1 }),
+    (e: unknown) => e instanceof BadPayload && e.cause instanceof Error,
+  );
   // a zip bomb from a key holder: 8 MB of JSON in a cookie of about 11 KB
   const bomb = signed('[' + '0,'.repeat(4_000_000) + '0]', now, true);
   assert.ok(bomb.length < 20_000, `bomb is ${bomb.length} characters`);
-  assert.throws(() => loadSession(bomb, secret, { now, maxValueSize: Infinity, maxHeaderSize: Infinity }), BadPayload);
+  assert.throws(
+    () => loadSession(bomb, secret, { now, maxValueSize: Infinity, maxHeaderSize: Infinity }),
+    BadPayload,
+  );
 });
 
 test('maxDepth: 500 levels load and dump, 501 do not', () => {
@@ -72,19 +82,36 @@ test('maxDepth: 500 levels load and dump, 501 do not', () => {
   const c = cookieOf(nest(500)); // the session dict is level 1
   assert.equal(readSession(c, secret, { now }).status, 'valid');
   assert.throws(() => dumpSession(nest(501), { secret, now }), RangeError);
-  assert.throws(() => loadSession(signed('{"a":' + '['.repeat(500) + ']'.repeat(500) + '}'), secret, { now }), BadPayload);
-  assert.equal(readSession(signed('{"a":' + '['.repeat(499) + ']'.repeat(499) + '}'), secret, { now }).status, 'valid');
+  assert.throws(
+    () => loadSession(signed('{"a":' + '['.repeat(500) + ']'.repeat(500) + '}'), secret, { now }),
+    BadPayload,
+  );
+  assert.equal(
+    readSession(signed('{"a":' + '['.repeat(499) + ']'.repeat(499) + '}'), secret, { now }).status,
+    'valid',
+  );
   assert.equal(readSession(signed('{"a":[[1]]}'), secret, { now, maxDepth: 3 }).status, 'valid');
   assert.throws(() => loadSession(signed('{"a":[[1]]}'), secret, { now, maxDepth: 2 }), BadPayload);
   // far past any limit: an error, never a stack overflow
-  assert.throws(() => loadSession(signed('['.repeat(100_000)), secret, { now, maxValueSize: Infinity, maxHeaderSize: Infinity }), BadPayload);
+  assert.throws(
+    () =>
+      loadSession(signed('['.repeat(100_000)), secret, {
+        now,
+        maxValueSize: Infinity,
+        maxHeaderSize: Infinity,
+      }),
+    BadPayload,
+  );
 });
 
 test("integers: Python's 4300-digit limit on both sides", () => {
   const ok = 10n ** 4299n; // 4300 digits
   assert.equal(readSession(cookieOf({ n: ok }), secret, { now }).data.n, ok);
   assert.throws(() => dumpSession({ n: 10n ** 4300n }, { secret, now }), RangeError);
-  assert.throws(() => loadSession(signed('{"n":1' + '0'.repeat(4300) + '}'), secret, { now }), BadPayload);
+  assert.throws(
+    () => loadSession(signed('{"n":1' + '0'.repeat(4300) + '}'), secret, { now }),
+    BadPayload,
+  );
 });
 
 test('timestamps Flask cannot represent are BadPayload; the last representable second is not', () => {
@@ -102,9 +129,20 @@ test('clockTolerance: off by default, both ways when asked', () => {
   assert.equal(readSession(future, secret, { now: now - 5, clockTolerance: 5 }).status, 'valid');
   assert.equal(readSession(future, secret, { now: now - 6, clockTolerance: 5 }).status, 'expired');
   const life = 60;
-  assert.equal(readSession(future, secret, { now: now + 61, permanentLifetime: life }).status, 'expired');
-  assert.equal(readSession(future, secret, { now: now + 65, permanentLifetime: life, clockTolerance: 5 }).status, 'valid');
-  assert.equal(readSession(future, secret, { now: now + 66, permanentLifetime: life, clockTolerance: 5 }).status, 'expired');
+  assert.equal(
+    readSession(future, secret, { now: now + 61, permanentLifetime: life }).status,
+    'expired',
+  );
+  assert.equal(
+    readSession(future, secret, { now: now + 65, permanentLifetime: life, clockTolerance: 5 })
+      .status,
+    'valid',
+  );
+  assert.equal(
+    readSession(future, secret, { now: now + 66, permanentLifetime: life, clockTolerance: 5 })
+      .status,
+    'expired',
+  );
 });
 
 test('short secrets: a warning once per secret, or an error when asked', (t) => {

@@ -25,8 +25,15 @@ test('core runs with Buffer, process and require removed from globalThis', () =>
     const d = m.loadSession(h.split(';')[0], 's', { now: 1700000000 });
     keep.stdout.write(JSON.stringify([typeof globalThis.Buffer, h, d.a, m.isTuple(d.t), d.u.length]));
   `;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
-  const here = dumpSession({ a: 1, t: tuple(1), b: new Uint8Array([1]), u: 'x'.repeat(50) }, { secret: 's', now: 1700000000 });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', script],
+    { encoding: 'utf8' },
+  );
+  const here = dumpSession(
+    { a: 1, t: tuple(1), b: new Uint8Array([1]), u: 'x'.repeat(50) },
+    { secret: 's', now: 1700000000 },
+  );
   assert.deepEqual(JSON.parse(out), ['undefined', here, 1, true, 50]);
   assert.match(here, /^session=\.eJ/); // the compressed path ran
 });

@@ -18,7 +18,12 @@ test('every ts example in the README runs', () => {
     blocks.forEach((code, i) => {
       const file = join(dir, `example-${i}.ts`);
       writeFileSync(file, code.replaceAll("'flask-session-cookie'", JSON.stringify(src)));
-      outputs.push(execFileSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', timeout: 20000 }));
+      outputs.push(
+        execFileSync(process.execPath, ['--import', 'tsx', file], {
+          encoding: 'utf8',
+          timeout: 20000,
+        }),
+      );
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -17,9 +17,26 @@ const now = 1700000000;
 test('anything that is not a validly signed cookie gives an empty session, never a throw', () => {
   const good = dumpSession({ a: 1, b: tuple('x') }, { secret, now }).split(';')[0]!;
   const value = good.slice('session='.length);
-  const inputs: unknown[] = [undefined, null, '', ';', '=', 'session', 'session=', 'session=.', 'session=..', 'session=a.b.c',
-    `session=${value}x`, `session=${value.slice(0, -1)}`, `session=x${value}`, 'session=\u00ff\u0000\ud800', `session="${value}`,
-    ['a=1', 'b=2'], 'session=' + '.'.repeat(5000), 'session=' + 'A'.repeat(100000)];
+  const inputs: unknown[] = [
+    undefined,
+    null,
+    '',
+    ';',
+    '=',
+    'session',
+    'session=',
+    'session=.',
+    'session=..',
+    'session=a.b.c',
+    `session=${value}x`,
+    `session=${value.slice(0, -1)}`,
+    `session=x${value}`,
+    'session=\u00ff\u0000\ud800',
+    `session="${value}`,
+    ['a=1', 'b=2'],
+    'session=' + '.'.repeat(5000),
+    'session=' + 'A'.repeat(100000),
+  ];
   for (let i = 0; i < value.length; i++) {
     for (const ch of ['A', '-', '.', '_', '=', '!', 'é']) {
       if (value[i] === ch) continue;
@@ -46,7 +63,10 @@ test('wrong secret, no secret, expired and future cookies', () => {
   assert.equal(readSession(h, secret, { now: now + 2678401 }).status, 'expired');
   assert.equal(readSession(h, secret, { now: now - 1 }).status, 'expired');
   assert.equal(readSession(h, secret, { now, permanentLifetime: 10.9 }).status, 'valid');
-  assert.equal(readSession(h, secret, { now: now + 11, permanentLifetime: 10.9 }).status, 'expired');
+  assert.equal(
+    readSession(h, secret, { now: now + 11, permanentLifetime: 10.9 }).status,
+    'expired',
+  );
   assert.equal(readSession(h, secret, { now: now + 10, permanentLifetime: 10.9 }).status, 'valid');
 });
 
@@ -62,7 +82,10 @@ test('fallback keys verify, never sign, and report which key verified', () => {
     dumpSession({ a: 1 }, { secret: 'new', now }),
   );
   assert.throws(() => loadSession(old, 'new', { fallbacks: 'old' as never }), TypeError);
-  assert.throws(() => dumpSession({ a: 1 }, { secret: 'new', fallbacks: 'old' as never }), TypeError);
+  assert.throws(
+    () => dumpSession({ a: 1 }, { secret: 'new', fallbacks: 'old' as never }),
+    TypeError,
+  );
 });
 
 test('dumpSession: errors that say what to do', () => {
@@ -73,8 +96,17 @@ test('dumpSession: errors that say what to do', () => {
   assert.throws(() => dumpSession({ a: new Date(Date.UTC(10000, 0)) }, { secret }), RangeError);
   assert.throws(() => dumpSession({ a: 1 }, { secret, sameSite: 'sometimes' }), TypeError);
   assert.throws(() => dumpSession([] as never, { secret }), TypeError);
-  const big: SessionData = { blob: Array.from({ length: 3000 }, (_, i) => (i * 7919) % 10007).join(',') };
-  assert.throws(() => dumpSession(big, { secret, onOversize: 'throw' }), (e: unknown) => e instanceof CookieTooLarge && e.code === 'ERR_COOKIE_TOO_LARGE' && e.size > 4093 && e.limit === 4093);
+  const big: SessionData = {
+    blob: Array.from({ length: 3000 }, (_, i) => (i * 7919) % 10007).join(','),
+  };
+  assert.throws(
+    () => dumpSession(big, { secret, onOversize: 'throw' }),
+    (e: unknown) =>
+      e instanceof CookieTooLarge &&
+      e.code === 'ERR_COOKIE_TOO_LARGE' &&
+      e.size > 4093 &&
+      e.limit === 4093,
+  );
   assert.doesNotThrow(() => dumpSession(big, { secret, onOversize: 'ignore' }));
   assert.doesNotThrow(() => dumpSession(big, { secret, maxCookieSize: 0, onOversize: 'throw' }));
 });
@@ -82,7 +114,8 @@ test('dumpSession: errors that say what to do', () => {
 test('a validly signed cookie with an unreadable payload is BadPayload, as in Flask', () => {
   const s = getSigningSerializer({ secret });
   const signer = s.makeSigner();
-  const sign = (payload: string, ts = now) => 'session=' + (signer as import('../src/index.ts').TimestampSigner).sign(payload, ts);
+  const sign = (payload: string, ts = now) =>
+    'session=' + (signer as import('../src/index.ts').TimestampSigner).sign(payload, ts);
   for (const p of ['!!!!', '.eJzz', 'eyJhIjo', 'WzEsMl0' /* [1,2] */, 'MA' /* 0 */])
     assert.throws(() => loadSession(sign(p), secret, { now }), BadPayload, p);
   assert.equal(Object.keys(loadSession(sign('bnVsbA' /* null */), secret, { now })).length, 0);
@@ -91,7 +124,9 @@ test('a validly signed cookie with an unreadable payload is BadPayload, as in Fl
 });
 
 test('prototype keys are data at every depth; Object.prototype is untouched', () => {
-  const data = JSON.parse('{"__proto__": {"__proto__": {"polluted": 1}}, "constructor": {"prototype": {"x": 1}}, "prototype": [{"__proto__": 1}]}');
+  const data = JSON.parse(
+    '{"__proto__": {"__proto__": {"polluted": 1}}, "constructor": {"prototype": {"x": 1}}, "prototype": [{"__proto__": 1}]}',
+  );
   const h = dumpSession(data, { secret, now }).split(';')[0]!;
   const got = loadSession(h, secret, { now });
   assert.deepEqual(Object.keys(got).sort(), ['__proto__', 'constructor', 'prototype']);

@@ -14,10 +14,17 @@ test('tuple() makes a frozen, recognisable array; plain arrays are lists', () =>
 
 test('UUID accepts what Python accepts and rejects the rest', () => {
   const hex = '12345678123456781234567812345678';
-  for (const s of [hex, '12345678-1234-5678-1234-567812345678', '{12345678-1234-5678-1234-567812345678}', 'urn:uuid:12345678-1234-5678-1234-567812345678', hex.toUpperCase()])
+  for (const s of [
+    hex,
+    '12345678-1234-5678-1234-567812345678',
+    '{12345678-1234-5678-1234-567812345678}',
+    'urn:uuid:12345678-1234-5678-1234-567812345678',
+    hex.toUpperCase(),
+  ])
     assert.equal(new UUID(s).hex, hex, s);
   assert.equal(String(new UUID(hex)), '12345678-1234-5678-1234-567812345678');
-  for (const s of ['xyz', hex + '0', hex.slice(1), 'g' + hex.slice(1)]) assert.throws(() => new UUID(s), TypeError, s);
+  for (const s of ['xyz', hex + '0', hex.slice(1), 'g' + hex.slice(1)])
+    assert.throws(() => new UUID(s), TypeError, s);
   assert.equal(UUID.random().hex.length, 32);
   assert.ok(new UUID(hex).equals(new UUID(hex.toUpperCase())));
 });
@@ -73,9 +80,16 @@ test('sessions use a custom serializer when given one, on both sides', async () 
   }
   const serializer = new TaggedJSONSerializer();
   serializer.register(TagSet);
-  const h = dumpSession({ s: new Set([1, 2]) } as never, { secret: 'k', serializer, now: 1700000000 });
+  const h = dumpSession({ s: new Set([1, 2]) } as never, {
+    secret: 'k',
+    serializer,
+    now: 1700000000,
+  });
   const back = loadSession(h.split(';')[0], 'k', { serializer, now: 1700000000 });
   assert.ok((back.s as unknown) instanceof Set);
   // without the tag the value is a one-key dict, as in a Flask app that lacks the tag
-  assert.deepEqual({ ...(loadSession(h.split(';')[0], 'k', { now: 1700000000 }).s as object) }, { ' s': [1, 2] });
+  assert.deepEqual(
+    { ...(loadSession(h.split(';')[0], 'k', { now: 1700000000 }).s as object) },
+    { ' s': [1, 2] },
+  );
 });

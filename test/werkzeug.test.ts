@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { cookieHeader, dumpCookie, httpDate, parseCookieHeader, parseDate, parseSetCookie } from '../src/index.ts';
+import {
+  cookieHeader,
+  dumpCookie,
+  httpDate,
+  parseCookieHeader,
+  parseDate,
+  parseSetCookie,
+} from '../src/index.ts';
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/vectors.json', import.meta.url), 'utf8'));
 
@@ -14,7 +21,8 @@ function grouped(pairs: [string, string][]): [string, string][] {
 
 test('parseCookieHeader equals Werkzeug 3 parse_cookie on 4,500 headers', () => {
   assert.ok(fx.parse_cookie.length >= 4500);
-  for (const c of fx.parse_cookie) assert.deepEqual(grouped(parseCookieHeader(c.header)), c.pairs, JSON.stringify(c.header));
+  for (const c of fx.parse_cookie)
+    assert.deepEqual(grouped(parseCookieHeader(c.header)), c.pairs, JSON.stringify(c.header));
 });
 
 test('dumpCookie equals Werkzeug dump_cookie', () => {
@@ -48,11 +56,16 @@ test("httpDate and parseDate equal Werkzeug's http_date and parse_date", () => {
 });
 
 test('parseSetCookie and cookieHeader carry values verbatim', () => {
-  const c = parseSetCookie('session=eyJhIjoxfQ.ZVPxAA.iJV_DKrbBSEvPi4QRxnczM2xanI; Expires=Fri, 15 Dec 2023 22:13:20 GMT; HttpOnly; Path=/');
+  const c = parseSetCookie(
+    'session=eyJhIjoxfQ.ZVPxAA.iJV_DKrbBSEvPi4QRxnczM2xanI; Expires=Fri, 15 Dec 2023 22:13:20 GMT; HttpOnly; Path=/',
+  );
   assert.equal(c.name, 'session');
   assert.equal(c.value, 'eyJhIjoxfQ.ZVPxAA.iJV_DKrbBSEvPi4QRxnczM2xanI');
   assert.equal(c.expires?.getTime(), Date.UTC(2023, 11, 15, 22, 13, 20));
   assert.equal(c.httpOnly, true);
   assert.equal(c.path, '/');
-  assert.equal(cookieHeader({ session: c.value, theme: 'a%20b' }), 'session=eyJhIjoxfQ.ZVPxAA.iJV_DKrbBSEvPi4QRxnczM2xanI; theme=a%20b');
+  assert.equal(
+    cookieHeader({ session: c.value, theme: 'a%20b' }),
+    'session=eyJhIjoxfQ.ZVPxAA.iJV_DKrbBSEvPi4QRxnczM2xanI; theme=a%20b',
+  );
 });

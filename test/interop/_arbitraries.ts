@@ -8,7 +8,23 @@ const unit = fc.oneof(
   { weight: 6, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
   { weight: 1, arbitrary: fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff') },
-  { weight: 1, arbitrary: fc.constantFrom('\x00', '\x7f', '\x80', '\u2028', '\ufeff', '\uffff', '"', '\\', '\n', 'é', '😀', '𐀀') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '\x00',
+      '\x7f',
+      '\x80',
+      '\u2028',
+      '\ufeff',
+      '\uffff',
+      '"',
+      '\\',
+      '\n',
+      'é',
+      '😀',
+      '𐀀',
+    ),
+  },
 );
 export const text: fc.Arbitrary<string> = fc.string({ unit, maxLength: 12 });
 
@@ -17,19 +33,57 @@ export const key: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: text },
   {
     weight: 2,
-    arbitrary: fc.constantFrom(' t', ' di', ' b', ' m', ' u', ' d', ' t__', ' di__', '__proto__', 'constructor',
-      'prototype', 'toString', '10', '9', '0', '', 'é', '😀', '\uffff', '\ue000', '_permanent', '_flashes'),
+    arbitrary: fc.constantFrom(
+      ' t',
+      ' di',
+      ' b',
+      ' m',
+      ' u',
+      ' d',
+      ' t__',
+      ' di__',
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      '10',
+      '9',
+      '0',
+      '',
+      'é',
+      '😀',
+      '\uffff',
+      '\ue000',
+      '_permanent',
+      '_flashes',
+    ),
   },
 );
 
 const number = fc.oneof(
   fc.integer(),
   fc.double(),
-  fc.constantFrom(0, -0, 0.1, 1e-5, 1e16 + 0.5, 2 ** 53 - 1, -(2 ** 53 - 1), 1e21, 5e-324, 1.7976931348623157e308, NaN, Infinity, -Infinity),
+  fc.constantFrom(
+    0,
+    -0,
+    0.1,
+    1e-5,
+    1e16 + 0.5,
+    2 ** 53 - 1,
+    -(2 ** 53 - 1),
+    1e21,
+    5e-324,
+    1.7976931348623157e308,
+    NaN,
+    Infinity,
+    -Infinity,
+  ),
   fc.double({ noDefaultInfinity: true, noNaN: true, min: -1e6, max: 1e6 }),
 );
 const bigint = fc.oneof(
-  fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }).filter((b) => b > 2n ** 53n || b < -(2n ** 53n)),
+  fc
+    .bigInt({ min: -(10n ** 40n), max: 10n ** 40n })
+    .filter((b) => b > 2n ** 53n || b < -(2n ** 53n)),
   fc.constantFrom(2n ** 53n, -(2n ** 53n), 2n ** 64n + 1n, -(2n ** 63n), 10n ** 100n),
 );
 const date = fc
@@ -72,9 +126,13 @@ export const session: fc.Arbitrary<SessionData> = fc.oneof(
   { weight: 4, arbitrary: dictOf(value, 6) },
   {
     weight: 1,
-    arbitrary: fc.tuple(dictOf(value, 3), fc.string({ unit: 'grapheme-ascii', maxLength: 4 }), fc.integer({ min: 10, max: 400 })).map(
-      ([d, s, n]) => Object.assign(d, { blob: (s || 'x').repeat(n) }),
-    ),
+    arbitrary: fc
+      .tuple(
+        dictOf(value, 3),
+        fc.string({ unit: 'grapheme-ascii', maxLength: 4 }),
+        fc.integer({ min: 10, max: 400 }),
+      )
+      .map(([d, s, n]) => Object.assign(d, { blob: (s || 'x').repeat(n) })),
   },
 );
 
@@ -86,7 +144,9 @@ export function config(for22: boolean): fc.Arbitrary<FlaskConfig> {
         secret: fc.constantFrom('spec-secret', 'another key', 'clé-😀'),
         fallbacks: fc.constantFrom<string[]>(['old'], ['older', 'old']),
         cookieName: fc.constantFrom('session', 'sid', '__Host-s'),
-        domain: for22 ? fc.constantFrom('example.com', 'sub.example.com') : fc.constantFrom('example.com', '.example.com', 'example.com:8443', 'localhost'),
+        domain: for22
+          ? fc.constantFrom('example.com', 'sub.example.com')
+          : fc.constantFrom('example.com', '.example.com', 'example.com:8443', 'localhost'),
         path: fc.constantFrom('/', '/app', '/a b', '/x;y'),
         httpOnly: fc.boolean(),
         secure: fc.boolean(),

@@ -51,7 +51,10 @@ export class FlaskOracle {
   private call(req: Record<string, unknown>): Promise<Record<string, unknown>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Flask oracle timed out; stderr: ${this.stderr}`)), 30000);
+      const timer = setTimeout(
+        () => reject(new Error(`Flask oracle timed out; stderr: ${this.stderr}`)),
+        30000,
+      );
       this.pending.set(id, (v) => {
         clearTimeout(timer);
         if (typeof v.oracleError === 'string') reject(new Error(`Flask oracle: ${v.oracleError}`));
@@ -64,7 +67,12 @@ export class FlaskOracle {
   version(): Promise<Record<string, string>> {
     return this.call({ op: 'version' }) as Promise<Record<string, string>>;
   }
-  dump(config: FlaskConfig, now: number, data: Typed, permanent: boolean | null): Promise<DumpAnswer> {
+  dump(
+    config: FlaskConfig,
+    now: number,
+    data: Typed,
+    permanent: boolean | null,
+  ): Promise<DumpAnswer> {
     return this.call({ op: 'dump', config, now, data, permanent }) as Promise<DumpAnswer>;
   }
   load(config: FlaskConfig, now: number, cookieHeader: string): Promise<LoadAnswer> {

@@ -31,7 +31,9 @@ const HOW_TO_INSTALL: Record<FlaskVersion, string> = {
 function candidate(version: FlaskVersion): { shown: string; python: string } {
   if (version === '3.1') {
     const env = process.env['FLASK31_PYTHON'];
-    return env ? { shown: env, python: env } : { shown: DEFAULT_31, python: REPO_ROOT + DEFAULT_31 };
+    return env
+      ? { shown: env, python: env }
+      : { shown: DEFAULT_31, python: REPO_ROOT + DEFAULT_31 };
   }
   const env = process.env['FLASK22_PYTHON'];
   return { shown: env || DEFAULT_22, python: env || DEFAULT_22 };
@@ -39,11 +41,15 @@ function candidate(version: FlaskVersion): { shown: string; python: string } {
 
 /** Flask's version as the interpreter reports it, or undefined when it cannot import Flask. */
 function flaskVersionOf(python: string): string | undefined {
-  const r = spawnSync(python, ['-c', "import flask, importlib.metadata as m; print(m.version('flask'))"], {
-    encoding: 'utf8',
-    timeout: 15000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const r = spawnSync(
+    python,
+    ['-c', "import flask, importlib.metadata as m; print(m.version('flask'))"],
+    {
+      encoding: 'utf8',
+      timeout: 15000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   if (r.error || r.status !== 0) return undefined;
   const v = r.stdout.trim();
   return v === '' ? undefined : v;
@@ -53,7 +59,8 @@ function flaskVersionOf(python: string): string | undefined {
 export function findFlask(version: FlaskVersion): FlaskPython | undefined {
   const { python } = candidate(version);
   const found = flaskVersionOf(python);
-  if (found === undefined || (found !== version && !found.startsWith(version + '.'))) return undefined;
+  if (found === undefined || (found !== version && !found.startsWith(version + '.')))
+    return undefined;
   return { python, version: found };
 }
 
@@ -66,8 +73,12 @@ export function flaskOrSkip(version: FlaskVersion): FlaskPython | { skip: string
   if (found) return found;
   const { shown, python } = candidate(version);
   const other = flaskVersionOf(python);
-  const what = other === undefined ? `Flask ${version} not found at ${shown}` : `${shown} has Flask ${other}, not ${version}`;
+  const what =
+    other === undefined
+      ? `Flask ${version} not found at ${shown}`
+      : `${shown} has Flask ${other}, not ${version}`;
   const reason = `${what} (${HOW_TO_INSTALL[version]})`;
-  if (process.env['CI'] === 'true') throw new Error(`CI=true and ${reason}: the interop tests cannot run`);
+  if (process.env['CI'] === 'true')
+    throw new Error(`CI=true and ${reason}: the interop tests cannot run`);
   return { skip: reason };
 }

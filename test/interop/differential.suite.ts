@@ -22,12 +22,26 @@ import { FlaskOracle, type FlaskConfig, type LoadAnswer } from './_oracle.ts';
 import { flaskOrSkip, type FlaskVersion } from './_python.ts';
 
 const scale = Number(process.env['DIFF_RUNS'] ?? 1);
-const RUNS: Record<FlaskVersion, number> = { '3.1': Math.round(1200 * scale), '2.2': Math.round(800 * scale) };
+const RUNS: Record<FlaskVersion, number> = {
+  '3.1': Math.round(1200 * scale),
+  '2.2': Math.round(800 * scale),
+};
 const seed = process.env['DIFF_SEED'] === undefined ? undefined : Number(process.env['DIFF_SEED']);
 
-const tally = { cases: 0, agreed: 0, comparisons: 0, mutationsAccepted: 0, versions: [] as string[] };
+const tally = {
+  cases: 0,
+  agreed: 0,
+  comparisons: 0,
+  mutationsAccepted: 0,
+  versions: [] as string[],
+};
 
-function options(c: FlaskConfig, now: number, permanent: boolean | null, for22: boolean): DumpSessionOptions {
+function options(
+  c: FlaskConfig,
+  now: number,
+  permanent: boolean | null,
+  for22: boolean,
+): DumpSessionOptions {
   const o: DumpSessionOptions = { secret: c.secret, now, onOversize: 'ignore' };
   if (c.fallbacks && !for22) o.fallbacks = c.fallbacks;
   if (c.cookieName !== undefined) o.cookieName = c.cookieName;
@@ -49,7 +63,12 @@ function options(c: FlaskConfig, now: number, permanent: boolean | null, for22: 
 const written = (v: unknown): unknown => fromTyped(toTyped(v));
 
 /** Our answer for a Cookie header, in the oracle's terms. */
-function ours(header: string, secret: string, opts: DumpSessionOptions, now: number): { outcome: LoadAnswer['outcome']; data?: SessionData } {
+function ours(
+  header: string,
+  secret: string,
+  opts: DumpSessionOptions,
+  now: number,
+): { outcome: LoadAnswer['outcome']; data?: SessionData } {
   let r: SessionReadResult;
   try {
     r = readSession(header, secret, {
@@ -62,13 +81,24 @@ function ours(header: string, secret: string, opts: DumpSessionOptions, now: num
     if (e instanceof BadPayload) return { outcome: 'error' };
     throw e;
   }
-  return r.status === 'valid' && Object.keys(r.data).length > 0 ? { outcome: 'data', data: r.data } : { outcome: 'empty' };
+  return r.status === 'valid' && Object.keys(r.data).length > 0
+    ? { outcome: 'data', data: r.data }
+    : { outcome: 'empty' };
 }
 
-function agree(flask: LoadAnswer, mine: { outcome: string; data?: SessionData }, what: string): void {
+function agree(
+  flask: LoadAnswer,
+  mine: { outcome: string; data?: SessionData },
+  what: string,
+): void {
   tally.comparisons++;
-  assert.equal(mine.outcome, flask.outcome, `${what}: Flask says ${flask.outcome} (${flask.error}), we say ${mine.outcome}`);
-  if (flask.outcome === 'data') assert.equal(sameValue(mine.data, fromTyped(flask.data!)), undefined, what);
+  assert.equal(
+    mine.outcome,
+    flask.outcome,
+    `${what}: Flask says ${flask.outcome} (${flask.error}), we say ${mine.outcome}`,
+  );
+  if (flask.outcome === 'data')
+    assert.equal(sameValue(mine.data, fromTyped(flask.data!)), undefined, what);
 }
 
 const nameValue = (setCookie: string) => setCookie.split(';')[0]!;
@@ -95,29 +125,43 @@ async function check(
   }
   tally.comparisons++;
   if (flask.error) {
-    assert.ok(mineError !== undefined, `Flask refused to save (${flask.error}) but we wrote ${mine}`);
+    assert.ok(
+      mineError !== undefined,
+      `Flask refused to save (${flask.error}) but we wrote ${mine}`,
+    );
     return;
   }
   if (mineError) throw mineError;
   const flaskHeader = flask.setCookie![0]!;
-  if (for22) assert.equal(nameValue(mine!), nameValue(flaskHeader), 'cookie value differs from Flask 2.2');
+  if (for22)
+    assert.equal(nameValue(mine!), nameValue(flaskHeader), 'cookie value differs from Flask 2.2');
   else assert.equal(mine, flaskHeader, 'Set-Cookie differs from Flask 3.1');
 
   const name = opts.cookieName ?? 'session';
   const value = nameValue(mine!).slice(name.length + 1);
   if (!value) return; // the deletion header: nothing to load
-  const expected = written(permanent === null ? data : Object.assign(Object.create(null), data, { _permanent: permanent }));
+  const expected = written(
+    permanent === null ? data : Object.assign(Object.create(null), data, { _permanent: permanent }),
+  );
   const header = `${name}=${value}`;
 
   // Flask loads our cookie to the data; we load Flask's cookie to the data and re-dump it
   const flaskLoad = await oracle.load(cfg, now, header);
   agree(flaskLoad, ours(header, cfg.secret, opts, now), 'load of the fresh cookie');
   assert.equal(flaskLoad.outcome, 'data');
-  assert.equal(sameValue(fromTyped(flaskLoad.data!), expected), undefined, 'Flask loads different data');
+  assert.equal(
+    sameValue(fromTyped(flaskLoad.data!), expected),
+    undefined,
+    'Flask loads different data',
+  );
   const again = readSession(nameValue(flaskHeader), cfg.secret, { ...opts, cookieName: name });
   assert.equal(again.status, 'valid');
   const redump = dumpSession(again.data, { ...opts, permanent: undefined });
-  assert.equal(for22 ? nameValue(redump) : redump, for22 ? nameValue(flaskHeader) : flaskHeader, 're-dump of Flask\'s cookie');
+  assert.equal(
+    for22 ? nameValue(redump) : redump,
+    for22 ? nameValue(flaskHeader) : flaskHeader,
+    "re-dump of Flask's cookie",
+  );
 
   // any one-character change: both decide the same, and nothing forged gets through
   const i = Math.floor(mutation.at * value.length);
@@ -125,10 +169,18 @@ async function check(
   if (mutated !== value) {
     const h = `${name}=${mutated}`;
     const f = await oracle.load(cfg, now, h);
-    agree(f, ours(h, cfg.secret, opts, now), `one-character change at ${i} to ${JSON.stringify(mutation.ch)}`);
+    agree(
+      f,
+      ours(h, cfg.secret, opts, now),
+      `one-character change at ${i} to ${JSON.stringify(mutation.ch)}`,
+    );
     if (f.outcome === 'data') {
       tally.mutationsAccepted++;
-      assert.equal(sameValue(fromTyped(f.data!), expected), undefined, 'a changed cookie loaded different data');
+      assert.equal(
+        sameValue(fromTyped(f.data!), expected),
+        undefined,
+        'a changed cookie loaded different data',
+      );
     }
   }
 
@@ -136,14 +188,24 @@ async function check(
   const ts = Math.floor(now);
   const maxAge = Math.trunc(cfg.lifetime ?? 2678400);
   for (const at of [ts + maxAge, ts + maxAge + 1, ts - 1]) {
-    agree(await oracle.load(cfg, at, header), ours(header, cfg.secret, opts, at), `load at ${at - ts}s`);
+    agree(
+      await oracle.load(cfg, at, header),
+      ours(header, cfg.secret, opts, at),
+      `load at ${at - ts}s`,
+    );
   }
 
   // a cookie signed with a fallback key: accepted by 3.1 with SECRET_KEY_FALLBACKS
   if (!for22 && cfg.fallbacks) {
-    const old = nameValue(dumpSession(data, { ...opts, secret: cfg.fallbacks.at(-1)!, fallbacks: undefined }));
+    const old = nameValue(
+      dumpSession(data, { ...opts, secret: cfg.fallbacks.at(-1)!, fallbacks: undefined }),
+    );
     const h = `${name}=${old.slice(name.length + 1)}`;
-    agree(await oracle.load(cfg, now, h), ours(h, cfg.secret, opts, now), 'cookie signed by a fallback key');
+    agree(
+      await oracle.load(cfg, now, h),
+      ours(h, cfg.secret, opts, now),
+      'cookie signed by a fallback key',
+    );
   }
 }
 
@@ -153,7 +215,25 @@ const nowArb = fc.oneof(
 );
 const mutationArb = fc.record({
   at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-  ch: fc.constantFrom('A', 'a', 'z', '0', '9', '-', '_', '+', '/', '.', '=', '!', ' ', ';', '"', '\u00e9', ','),
+  ch: fc.constantFrom(
+    'A',
+    'a',
+    'z',
+    '0',
+    '9',
+    '-',
+    '_',
+    '+',
+    '/',
+    '.',
+    '=',
+    '!',
+    ' ',
+    ';',
+    '"',
+    '\u00e9',
+    ',',
+  ),
 });
 
 for (const version of ['3.1', '2.2'] as const) {
@@ -167,12 +247,18 @@ for (const version of ['3.1', '2.2'] as const) {
     try {
       tally.versions.push(`${(await oracle.version()).flask}`);
       await fc.assert(
-        fc.asyncProperty(session, config(version === '2.2'), nowArb, fc.constantFrom(null, true, false), mutationArb,
+        fc.asyncProperty(
+          session,
+          config(version === '2.2'),
+          nowArb,
+          fc.constantFrom(null, true, false),
+          mutationArb,
           async (data, cfg, now, permanent, mutation) => {
             tally.cases++;
             await check(oracle, version === '2.2', data, cfg, now, permanent, mutation);
             tally.agreed++;
-          }),
+          },
+        ),
         { numRuns: RUNS[version], ...(seed === undefined ? {} : { seed }) },
       );
     } finally {

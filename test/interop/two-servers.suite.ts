@@ -150,12 +150,20 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Starts the Flask app; resolves to its base URL and the function that stops it. */
-async function startFlask(flask: FlaskPython, config: SiteConfig): Promise<[string, () => Promise<void>]> {
-  const env: NodeJS.ProcessEnv = { ...process.env, SECRET_KEY: config.secret, PYTHONDONTWRITEBYTECODE: '1' };
+async function startFlask(
+  flask: FlaskPython,
+  config: SiteConfig,
+): Promise<[string, () => Promise<void>]> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SECRET_KEY: config.secret,
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
   delete env['SECRET_KEY_FALLBACKS'];
   delete env['PERMANENT_SESSION_LIFETIME'];
   if (config.fallbacks?.length) env['SECRET_KEY_FALLBACKS'] = config.fallbacks.join(',');
-  if (config.permanentLifetime !== undefined) env['PERMANENT_SESSION_LIFETIME'] = String(config.permanentLifetime);
+  if (config.permanentLifetime !== undefined)
+    env['PERMANENT_SESSION_LIFETIME'] = String(config.permanentLifetime);
 
   const child = spawn(flask.python, [FLASK_APP, '--port', '0', '--host', '127.0.0.1'], {
     env,
@@ -175,7 +183,11 @@ async function startFlask(flask: FlaskPython, config: SiteConfig): Promise<[stri
   let stdout = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new Error(`Flask did not print "LISTENING <port>" within ${STARTUP_TIMEOUT_MS} ms\n${stderr}`));
+      reject(
+        new Error(
+          `Flask did not print "LISTENING <port>" within ${STARTUP_TIMEOUT_MS} ms\n${stderr}`,
+        ),
+      );
     }, STARTUP_TIMEOUT_MS);
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
@@ -203,7 +215,11 @@ async function startNode(config: SiteConfig): Promise<[string, () => Promise<voi
   const stop = async (): Promise<void> => {
     running.delete(stop);
     server.closeAllConnections();
-    await within(3000, new Promise<void>((resolve) => server.close(() => resolve())), () => undefined);
+    await within(
+      3000,
+      new Promise<void>((resolve) => server.close(() => resolve())),
+      () => undefined,
+    );
   };
   running.add(stop);
   server.listen(0, '127.0.0.1');
@@ -226,8 +242,15 @@ interface Site {
 }
 
 async function startSite(flask: FlaskPython, config: SiteConfig): Promise<Site> {
-  const [[f, stopFlask], [n, stopNode]] = await Promise.all([startFlask(flask, config), startNode(config)]);
-  return { flask: f, node: n, stop: async () => void (await Promise.all([stopFlask(), stopNode()])) };
+  const [[f, stopFlask], [n, stopNode]] = await Promise.all([
+    startFlask(flask, config),
+    startNode(config),
+  ]);
+  return {
+    flask: f,
+    node: n,
+    stop: async () => void (await Promise.all([stopFlask(), stopNode()])),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +285,8 @@ class CookieJar {
 
   /** The Cookie request header, without expired cookies (dropped here as a browser would). */
   header(now: number = Date.now()): string | undefined {
-    for (const [name, c] of this.cookies) if (c.expiresAt !== undefined && c.expiresAt <= now) this.cookies.delete(name);
+    for (const [name, c] of this.cookies)
+      if (c.expiresAt !== undefined && c.expiresAt <= now) this.cookies.delete(name);
     if (this.cookies.size === 0) return undefined;
     return cookieHeader(Object.fromEntries([...this.cookies].map(([name, c]) => [name, c.value])));
   }
@@ -291,7 +315,10 @@ async function get(jar: CookieJar, base: string, path: string): Promise<Reply> {
   const headers: Record<string, string> = {};
   const cookie = jar.header();
   if (cookie !== undefined) headers['cookie'] = cookie;
-  const res = await fetch(base + path, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const res = await fetch(base + path, {
+    headers,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
   const body = await res.text();
   assert.equal(res.status, 200, `GET ${base}${path}: ${res.status} ${body}`);
   const setCookie = res.headers.getSetCookie();
@@ -376,30 +403,37 @@ function scenarios(flask: FlaskPython, version: FlaskVersion): void {
     assert.deepEqual(await getJSON(jar, site.flask, '/getSession/'), LOGGED_OUT);
   });
 
-  test('a permanent session outlives a browser restart; a non-permanent one does not', TEST_TIMEOUT, async () => {
-    const permanent = new CookieJar();
-    await get(permanent, site.flask, '/');
-    permanent.restart();
-    assert.deepEqual(await getJSON(permanent, site.node, '/getSession/'), LOGGED_IN);
-    permanent.restart();
-    assert.deepEqual(await getJSON(permanent, site.flask, '/getSession/'), LOGGED_IN);
+  test(
+    'a permanent session outlives a browser restart; a non-permanent one does not',
+    TEST_TIMEOUT,
+    async () => {
+      const permanent = new CookieJar();
+      await get(permanent, site.flask, '/');
+      permanent.restart();
+      assert.deepEqual(await getJSON(permanent, site.node, '/getSession/'), LOGGED_IN);
+      permanent.restart();
+      assert.deepEqual(await getJSON(permanent, site.flask, '/getSession/'), LOGGED_IN);
 
-    // /set on an empty session makes a non-permanent session, on either server.
-    for (const [writer, reader] of [
-      [site.node, site.flask],
-      [site.flask, site.node],
-    ] as const) {
-      const jar = new CookieJar();
-      await get(jar, writer, '/set/k/v');
-      const cookie = jar.get('session');
-      assert.ok(cookie && cookie.expiresAt === undefined, `${writer} set a session cookie without Expires`);
-      assert.deepEqual(await getJSON(jar, reader, '/get/k'), { value: 'v' });
-      jar.restart();
-      assert.equal(jar.get('session'), undefined);
-      assert.deepEqual(await getJSON(jar, reader, '/get/k'), { value: null });
-      assert.deepEqual(await getJSON(jar, writer, '/get/k'), { value: null });
-    }
-  });
+      // /set on an empty session makes a non-permanent session, on either server.
+      for (const [writer, reader] of [
+        [site.node, site.flask],
+        [site.flask, site.node],
+      ] as const) {
+        const jar = new CookieJar();
+        await get(jar, writer, '/set/k/v');
+        const cookie = jar.get('session');
+        assert.ok(
+          cookie && cookie.expiresAt === undefined,
+          `${writer} set a session cookie without Expires`,
+        );
+        assert.deepEqual(await getJSON(jar, reader, '/get/k'), { value: 'v' });
+        jar.restart();
+        assert.equal(jar.get('session'), undefined);
+        assert.deepEqual(await getJSON(jar, reader, '/get/k'), { value: null });
+        assert.deepEqual(await getJSON(jar, writer, '/get/k'), { value: null });
+      }
+    },
+  );
 
   test('an expired cookie is rejected by both', TEST_TIMEOUT, async () => {
     const short: SiteConfig = { ...config, permanentLifetime: 1 };
@@ -407,7 +441,11 @@ function scenarios(flask: FlaskPython, version: FlaskVersion): void {
     const jar = new CookieJar();
     await get(jar, s.flask, '/');
     const stale = sessionHeader(jar);
-    assert.deepEqual(await getJSON(jar.clone(), s.node, '/getSession/'), LOGGED_IN, 'valid while fresh');
+    assert.deepEqual(
+      await getJSON(jar.clone(), s.node, '/getSession/'),
+      LOGGED_IN,
+      'valid while fresh',
+    );
 
     await sleep(2200);
     assert.equal(jar.header(), undefined, 'the browser has dropped it (Expires passed)');
@@ -427,37 +465,53 @@ function scenarios(flask: FlaskPython, version: FlaskVersion): void {
 }
 
 function keyRotation(flask: FlaskPython): void {
-  test('key rotation: SECRET_KEY=B with SECRET_KEY_FALLBACKS=A keeps users logged in', TEST_TIMEOUT, async () => {
-    const siteA = await startSite(flask, { secret: 'A' });
-    const jar = new CookieJar();
-    await get(jar, siteA.flask, '/');
-    const signedWithA = sessionHeader(jar);
-    assert.equal(readSession(signedWithA, 'A').status, 'valid');
-    assert.equal(readSession(signedWithA, 'B').status, 'invalid');
-    await siteA.stop(); // restart both servers with the new key
+  test(
+    'key rotation: SECRET_KEY=B with SECRET_KEY_FALLBACKS=A keeps users logged in',
+    TEST_TIMEOUT,
+    async () => {
+      const siteA = await startSite(flask, { secret: 'A' });
+      const jar = new CookieJar();
+      await get(jar, siteA.flask, '/');
+      const signedWithA = sessionHeader(jar);
+      assert.equal(readSession(signedWithA, 'A').status, 'valid');
+      assert.equal(readSession(signedWithA, 'B').status, 'invalid');
+      await siteA.stop(); // restart both servers with the new key
 
-    const siteB = await startSite(flask, { secret: 'B', fallbacks: ['A'] });
-    assert.equal(readSession(signedWithA, 'B', { fallbacks: ['A'] }).keyIndex, 1);
-    for (const [name, base, other] of [
-      ['Flask', siteB.flask, siteB.node],
-      ['Node', siteB.node, siteB.flask],
-    ] as const) {
-      // Each side first sees the cookie signed with A, as the browser still holds it.
-      const browser = jar.clone();
-      assert.deepEqual(await getJSON(browser, base, '/getSession/'), LOGGED_IN, `${name} accepts the old key`);
-      // The read re-issued the permanent session, signed with B.
-      assert.equal(readSession(sessionHeader(browser), 'B').status, 'valid', `${name} re-signed on read`);
+      const siteB = await startSite(flask, { secret: 'B', fallbacks: ['A'] });
+      assert.equal(readSession(signedWithA, 'B', { fallbacks: ['A'] }).keyIndex, 1);
+      for (const [name, base, other] of [
+        ['Flask', siteB.flask, siteB.node],
+        ['Node', siteB.node, siteB.flask],
+      ] as const) {
+        // Each side first sees the cookie signed with A, as the browser still holds it.
+        const browser = jar.clone();
+        assert.deepEqual(
+          await getJSON(browser, base, '/getSession/'),
+          LOGGED_IN,
+          `${name} accepts the old key`,
+        );
+        // The read re-issued the permanent session, signed with B.
+        assert.equal(
+          readSession(sessionHeader(browser), 'B').status,
+          'valid',
+          `${name} re-signed on read`,
+        );
 
-      const writer = jar.clone();
-      assert.deepEqual(await getJSON(writer, base, '/set/k/v'), { value: 'v' });
-      const r = readSession(sessionHeader(writer), 'B');
-      assert.equal(r.status, 'valid', `after a write on ${name} the cookie verifies with B alone`);
-      assert.equal(r.data['uname'], 'momo');
-      assert.deepEqual(await getJSON(writer, other, '/get/k'), { value: 'v' });
-      assert.deepEqual(await getJSON(writer, other, '/getSession/'), LOGGED_IN);
-    }
-    await siteB.stop();
-  });
+        const writer = jar.clone();
+        assert.deepEqual(await getJSON(writer, base, '/set/k/v'), { value: 'v' });
+        const r = readSession(sessionHeader(writer), 'B');
+        assert.equal(
+          r.status,
+          'valid',
+          `after a write on ${name} the cookie verifies with B alone`,
+        );
+        assert.equal(r.data['uname'], 'momo');
+        assert.deepEqual(await getJSON(writer, other, '/get/k'), { value: 'v' });
+        assert.deepEqual(await getJSON(writer, other, '/getSession/'), LOGGED_IN);
+      }
+      await siteB.stop();
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
