@@ -340,6 +340,8 @@ def dump_cases() -> list[Case]:
     for f in floats:
         add(C(f"float-{f!r}", {"f": f}))
     add(C("float-list", {"l": [1.0, -0.0, 1e16, 1e-05, math.nan, 0.1 + 0.2, 1, True]}))
+    # a permanent session holding Python floats: what Flask re-issues on every request
+    add(C("float-list-permanent", {"l": [1.0, -0.0, 1e16, 0.5]}, permanent=True))
 
     # ints
     ints = [0, -1, 1, 2**31, 2**53 - 1, 2**53, 2**53 + 1, -(2**53), 2**64 + 1, -2**63,

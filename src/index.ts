@@ -9,6 +9,7 @@ export {
   loadSession,
   readSession,
   dumpSession,
+  refreshSession,
   getSigningSerializer,
   isPermanent,
   DEFAULT_SALT,

@@ -7,13 +7,19 @@
 
 import { BadPayload, BadSignature, CookieTooLarge, SignatureExpired } from './errors.ts';
 import { isBytes, utf8, utf8DecodeStrict } from './_bytes.ts';
-import { cookieSizeWarning, dumpCookie, getCookie, MAX_COOKIE_SIZE } from './cookie.ts';
+import {
+  cookieSizeWarning,
+  dumpCookie,
+  getCookie,
+  MAX_COOKIE_SIZE,
+  type DumpCookieOptions,
+} from './cookie.ts';
 import { isPlainObject } from './json.ts';
 import { Markup } from './python-types.ts';
 import { checkSecretStrength } from './keys.ts';
 import { makeKeysList, type SecretKey } from './signer.ts';
 import { TaggedJSONSerializer, type SessionData, type SessionValue } from './tagged-json.ts';
-import { TimestampSigner, timestampToDate, toUnixSeconds, type Clock } from './timed.ts';
+import { TimestampSigner, timestampToDate, type Clock } from './timed.ts';
 import {
   DEFAULT_MAX_DECOMPRESSED_SIZE,
   URLSafeTimedSerializer,
@@ -141,6 +147,11 @@ export interface SessionReadResult {
   keyIndex?: number | undefined;
   /** The error behind 'invalid', 'expired' or 'too-large'. */
   error?: BadSignature | CookieTooLarge | undefined;
+  /**
+   * The signed payload segment of a valid cookie (`eyJ…` or `.eJ…`), which {@link refreshSession}
+   * re-signs without serializing the data again.
+   */
+  payload?: string | undefined;
 }
 
 const serializer = /* @__PURE__ */ new TaggedJSONSerializer();
@@ -328,7 +339,7 @@ export function readSession(
       { cause: e },
     );
   }
-  return { status: 'valid', data, issuedAt, keyIndex };
+  return { status: 'valid', data, issuedAt, keyIndex, payload: utf8DecodeStrict(payload) };
 }
 
 /**
@@ -392,13 +403,38 @@ export function dumpSession(data: SessionData, options: DumpSessionOptions): str
   if (!isPlainObject(data)) throw new TypeError('"data" must be a plain object (the session dict)');
   checkSecretStrength(options.secret, options.weakSecret ?? 'warn');
   const fallbacks = checkFallbacks(options.fallbacks);
-  const name = options.cookieName ?? 'session';
   let session = data;
   if (options.permanent !== undefined) {
     session = Object.assign(Object.create(null), data) as SessionData;
     session['_permanent'] = options.permanent;
   }
-  const attrs = {
+  const nowMs = clockMs(options.now);
+  if (Object.keys(session).length === 0) return finishCookie('', false, nowMs, options);
+  const value = sessionValue(session, options, fallbacks, Math.floor(nowMs / 1000));
+  return finishCookie(value, isPermanent(session), nowMs, options);
+}
+
+/** The time in milliseconds of a {@link Clock}, or of now. */
+function clockMs(now: Clock | undefined): number {
+  if (now === undefined) return Date.now();
+  const ms = now instanceof Date ? now.getTime() : now * 1000;
+  if (!Number.isFinite(ms))
+    throw new TypeError(`"now" must be a valid Date or a finite number, got ${String(now)}`);
+  return ms;
+}
+
+/**
+ * The Set-Cookie header for a signed value (or the deletion header for ''), with Flask's attributes,
+ * then Werkzeug's size check.
+ */
+function finishCookie(
+  value: string,
+  permanent: boolean,
+  nowMs: number,
+  options: DumpSessionOptions,
+): string {
+  const name = options.cookieName ?? 'session';
+  const attrs: DumpCookieOptions = {
     domain: options.domain,
     path: options.path ?? '/',
     secure: options.secure ?? false,
@@ -406,27 +442,15 @@ export function dumpSession(data: SessionData, options: DumpSessionOptions): str
     sameSite: options.sameSite,
     partitioned: options.partitioned ?? false,
   };
-  let header: string;
-  let value = '';
-  if (Object.keys(session).length === 0) {
-    header = dumpCookie(name, '', { ...attrs, expires: 0, maxAge: 0 });
-  } else {
-    const nowMs =
-      options.now === undefined
-        ? Date.now()
-        : options.now instanceof Date
-          ? options.now.getTime()
-          : options.now * 1000;
-    const ts = toUnixSeconds(options.now ?? new Date(nowMs));
-    value = sessionValue(session, options, fallbacks, ts);
-    let expires: number | undefined;
-    if (isPermanent(session)) {
-      const lifetime = options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
-      // datetime.now(utc) + timedelta(seconds=lifetime), to the microsecond, then floored
-      expires = Math.floor((Math.round(nowMs * 1000) + Math.round(lifetime * 1e6)) / 1e6);
-    }
-    header = dumpCookie(name, value, { ...attrs, expires });
+  if (value === '') {
+    attrs.expires = 0;
+    attrs.maxAge = 0;
+  } else if (permanent) {
+    const lifetime = options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
+    // datetime.now(utc) + timedelta(seconds=lifetime), to the microsecond, then floored
+    attrs.expires = Math.floor((Math.round(nowMs * 1000) + Math.round(lifetime * 1e6)) / 1e6);
   }
+  const header = dumpCookie(name, value, attrs);
   const limit = options.maxCookieSize ?? MAX_COOKIE_SIZE;
   const warning = cookieSizeWarning(name, value, header, limit);
   if (warning !== undefined) {
@@ -437,6 +461,40 @@ export function dumpSession(data: SessionData, options: DumpSessionOptions): str
     else if (typeof policy === 'function') policy(err);
   }
   return header;
+}
+
+/**
+ * Re-issues an unmodified session: the payload a valid {@link readSession} result carries is signed
+ * again with the current time (and the current secret), and a permanent session gets a new
+ * `Expires`. This is what Flask sends for a permanent session on every request
+ * (`SESSION_REFRESH_EACH_REQUEST`), without serializing the data again. Only for a session whose
+ * data was not changed: after a change, use {@link dumpSession}.
+ * @param read - a `'valid'` result of {@link readSession}
+ * @param options - as for {@link dumpSession} (`permanent` and the data's `_permanent` decide Expires)
+ * @returns the Set-Cookie header value
+ * @throws {@link TypeError} for a result that is not a valid session, or no secret
+ * @example
+ * ```ts
+ * const r = readSession(req.headers.cookie, secret);
+ * if (r.status === 'valid' && isPermanent(r.data)) res.setHeader('Set-Cookie', refreshSession(r, { secret }));
+ * ```
+ */
+export function refreshSession(read: SessionReadResult, options: DumpSessionOptions): string {
+  if (read?.status !== 'valid' || typeof read.payload !== 'string')
+    throw new TypeError(
+      'refreshSession needs a valid session read by readSession; use dumpSession otherwise',
+    );
+  if (!options || !hasSecret(options.secret))
+    throw new TypeError(
+      'The session is unavailable because no secret key was set. Set "secret" to the Flask app\'s SECRET_KEY.',
+    );
+  checkSecretStrength(options.secret, options.weakSecret ?? 'warn');
+  const fallbacks = checkFallbacks(options.fallbacks);
+  const signer = signerFor(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
+  const nowMs = clockMs(options.now);
+  const value = utf8DecodeStrict(signer.sign(utf8(read.payload), Math.floor(nowMs / 1000)));
+  const permanent = options.permanent ?? isPermanent(read.data);
+  return finishCookie(value, permanent, nowMs, options);
 }
 
 /** Options of {@link getSigningSerializer}. */

@@ -57,6 +57,7 @@ test('the public surface of the package root', async () => {
     'pyLoads',
     'pythonJSON',
     'readSession',
+    'refreshSession',
     'tuple',
   ]);
 });

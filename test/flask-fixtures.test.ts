@@ -10,6 +10,7 @@ import {
   dumpSession,
   loadSession,
   readSession,
+  refreshSession,
   TaggedJSONSerializer,
   type DumpSessionOptions,
   type SessionData,
@@ -219,4 +220,26 @@ test('Flask 3.1: every loadable fixture cookie re-dumps to the same bytes at the
   }
   assert.ok(n >= 90, `${n} round trips`);
   assert.ok(floats >= 1);
+});
+
+test('Flask 3.1: refreshSession re-issues every permanent fixture cookie byte for byte, floats included', () => {
+  let n = 0;
+  for (const c of v31!.dump) {
+    if (c.setCookie.length !== 1 || !c.setCookie[0]!.includes('; Expires=')) continue;
+    const value = cookieValue(c.setCookie[0]!);
+    if (!value) continue;
+    const name = c.config.cookieName ?? 'session';
+    const o = options(c.config, c.now);
+    o.onOversize = 'ignore';
+    const r = readSession(`${name}=${value}`, c.config.secret, {
+      now: c.now,
+      cookieName: name,
+      fallbacks: o.fallbacks,
+      permanentLifetime: c.config.lifetime,
+    });
+    assert.equal(r.status, 'valid', c.name);
+    assert.equal(refreshSession(r, o), c.setCookie[0], c.name);
+    n++;
+  }
+  assert.ok(n >= 10, `${n} permanent cookies`);
 });

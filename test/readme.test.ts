@@ -30,5 +30,6 @@ test('every ts example in the README runs', () => {
   }
   assert.equal(outputs[0], 'momo\ntrue\n');
   assert.match(outputs[2]!, /^valid\n1\n2023-11-14T22:13:20\.000Z\n$/);
-  assert.equal(outputs[3], '42\n');
+  assert.equal(outputs[3], 'true\n');
+  assert.equal(outputs[4], '42\n');
 });

@@ -78,6 +78,15 @@ export class FlaskOracle {
   load(config: FlaskConfig, now: number, cookieHeader: string): Promise<LoadAnswer> {
     return this.call({ op: 'load', config, now, cookieHeader }) as unknown as Promise<LoadAnswer>;
   }
+  refresh(
+    config: FlaskConfig,
+    now: number,
+    cookieHeader: string,
+  ): Promise<{ setCookie: string[] }> {
+    return this.call({ op: 'refresh', config, now, cookieHeader }) as unknown as Promise<{
+      setCookie: string[];
+    }>;
+  }
   close(): void {
     this.proc.stdin.end();
     this.proc.kill();

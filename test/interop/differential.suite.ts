@@ -11,7 +11,9 @@ import fc from 'fast-check';
 import {
   BadPayload,
   dumpSession,
+  isPermanent,
   readSession,
+  refreshSession,
   type DumpSessionOptions,
   type SessionData,
   type SessionReadResult,
@@ -162,6 +164,23 @@ async function check(
     for22 ? nameValue(flaskHeader) : flaskHeader,
     "re-dump of Flask's cookie",
   );
+
+  // an unmodified permanent session is re-issued on the next request: same bytes as Flask's
+  const later = now + 7;
+  const refreshed = await oracle.refresh(cfg, later, header);
+  const read = readSession(header, cfg.secret, { ...opts, cookieName: name, now: later });
+  const mineRefreshed =
+    read.status === 'valid' && isPermanent(read.data)
+      ? [refreshSession(read, { ...opts, permanent: undefined, now: later })]
+      : [];
+  tally.comparisons++;
+  if (for22)
+    assert.deepEqual(
+      mineRefreshed.map(nameValue),
+      refreshed.setCookie.map(nameValue),
+      'refresh (2.2)',
+    );
+  else assert.deepEqual(mineRefreshed, refreshed.setCookie, 'refresh of an unmodified session');
 
   // any one-character change: both decide the same, and nothing forged gets through
   const i = Math.floor(mutation.at * value.length);

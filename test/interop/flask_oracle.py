@@ -5,7 +5,9 @@ Request lines (one JSON object each):
       -> {"id": 1, "setCookie": [...], "warning": str|null}  or {"id": 1, "error": "TypeError"}
   {"id": 2, "op": "load", "config": CONFIG, "now": 1700000000, "cookieHeader": "session=..."}
       -> {"id": 2, "outcome": "data"|"empty"|"error", "data": TYPED|null, "error": str|null}
-  {"id": 3, "op": "version"} -> {"id": 3, "flask": "3.1.3", ...}
+  {"id": 3, "op": "refresh", "config": CONFIG, "now": 1700000000, "cookieHeader": "session=..."}
+      -> {"id": 3, "setCookie": [...]}   (a request that reads the session and changes nothing)
+  {"id": 4, "op": "version"} -> {"id": 4, "flask": "3.1.3", ...}
 CONFIG and TYPED are the fixtures' formats (scripts/make_fixtures.py). Every answer comes from
 Flask's own SecureCookieSessionInterface (save_session / open_session) at a frozen clock.
 """
@@ -66,9 +68,20 @@ def load(req):
     return {"outcome": outcome, "data": data, "error": error}
 
 
+def refresh(req):
+    app = mf.make_app(req["config"])
+    with mf.frozen(req["now"]):
+        with app.test_request_context(headers={"Cookie": req["cookieHeader"]}):
+            session = app.session_interface.open_session(app, mf.flask.request)
+            session.get("_user_id")  # a view that reads the session
+            response = app.response_class()
+            app.session_interface.save_session(app, session, response)
+            return {"setCookie": response.headers.getlist("Set-Cookie")}
+
+
 def main():
     versions = {p: importlib.metadata.version(p) for p in ("flask", "werkzeug", "itsdangerous")}
-    ops = {"dump": dump, "load": load, "version": lambda _req: versions}
+    ops = {"dump": dump, "load": load, "refresh": refresh, "version": lambda _req: versions}
     for line in sys.stdin:
         req = json.loads(line)
         try:
