@@ -139,6 +139,10 @@ export class Signer {
   readonly algorithm: SigningAlgorithm;
   /** Derived keys, newest first, in the order verification tries them. */
   private readonly derived: Uint8Array[];
+  /** With the default HMAC: one keyed HMAC state per derived key, cloned for each message. */
+  private readonly macs: ReturnType<typeof hmac.create>[] | undefined;
+  private readonly scratch: ReturnType<typeof hmac.create> | undefined;
+  private readonly macOut: Uint8Array | undefined;
   private readonly sepText: string;
 
   /**
@@ -164,6 +168,24 @@ export class Signer {
     this.digestMethod = resolveDigest(options.digestMethod);
     this.algorithm = options.algorithm ?? new HMACAlgorithm(this.digestMethod);
     this.derived = this.secretKeys.map((k) => this.deriveKey(k)).reverse();
+    if (options.algorithm === undefined) {
+      // Keying HMAC hashes the key pads: do it once per key, then clone the keyed state per message.
+      this.macs = this.derived.map((k) => hmac.create(this.digestMethod, k));
+      this.scratch = hmac.create(this.digestMethod, this.derived[0]!);
+      this.macOut = new Uint8Array(this.digestMethod.outputLen);
+    }
+  }
+
+  /**
+   * The raw signature of `value` under the derived key `keyIndex` (0 = newest). With the default
+   * HMAC the result is a shared buffer, valid until the next call. @internal
+   */
+  macOf(keyIndex: number, value: Uint8Array): Uint8Array {
+    const macs = this.macs;
+    if (macs === undefined) return this.algorithm.getSignature(this.derived[keyIndex]!, value);
+    macs[keyIndex]!._cloneInto(this.scratch);
+    this.scratch!.update(value).digestInto(this.macOut!);
+    return this.macOut!;
   }
 
   /** The newest key, the one that signs. */
@@ -192,7 +214,7 @@ export class Signer {
 
   /** The base64 signature of `value` under the newest key, as text. */
   getSignature(value: string | Uint8Array): string {
-    return base64Encode(this.algorithm.getSignature(this.derived[0]!, wantBytes(value)));
+    return base64Encode(this.macOf(0, wantBytes(value)));
   }
 
   /**
@@ -222,8 +244,12 @@ export class Signer {
     } catch {
       return -1;
     }
-    for (let i = 0; i < this.derived.length; i++)
-      if (this.algorithm.verifySignature(this.derived[i]!, value, raw)) return i;
+    for (let i = 0; i < this.derived.length; i++) {
+      const ok = this.macs
+        ? constantTimeEqual(raw, this.macOf(i, value))
+        : this.algorithm.verifySignature(this.derived[i]!, value, raw);
+      if (ok) return i;
+    }
     return -1;
   }
 

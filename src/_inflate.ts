@@ -1,0 +1,426 @@
+/**
+ * zlib decompression for session payloads: what Python's `zlib.decompress(data)` accepts, it
+ * accepts; what zlib rejects (bad header, preset dictionary, invalid or incomplete codes, distances
+ * too far back, truncation, a wrong Adler-32), it rejects. Bytes after the end of the stream are
+ * ignored, as zlib does. Output is capped. Internal.
+ *
+ * The decoder follows Mark Adler's puff.c (the reference inflater), with a 9-bit lookup table in
+ * front of each Huffman code. All tables live in buffers allocated once. `test/inflate.test.ts`
+ * holds it to pako's inflate (a port of zlib's) on valid and corrupted streams.
+ * @module
+ */
+
+const MAXBITS = 15;
+const FAST_BITS = 9;
+const FAST_MASK = (1 << FAST_BITS) - 1;
+
+/** A canonical Huffman code: counts per length, symbols by code, and a fast table. */
+interface Huffman {
+  count: Uint16Array;
+  symbol: Uint16Array;
+  /** Bits the fast table looks at (at most 9). */
+  bits: number;
+  /** For each `bits`-bit window (LSB-first): (symbol << 4) | length, or 0 for a longer code. */
+  fast: Uint32Array;
+}
+const newHuffman = (n: number, bits: number): Huffman => ({
+  count: new Uint16Array(MAXBITS + 1),
+  symbol: new Uint16Array(n),
+  bits,
+  fast: new Uint32Array(1 << bits),
+});
+
+const lencode = newHuffman(288, FAST_BITS);
+const distcode = newHuffman(30, 7);
+const clcode = newHuffman(19, 7);
+const offs = new Uint16Array(MAXBITS + 1);
+const lengths = new Uint16Array(288 + 30);
+
+/** 9-bit bit reversal: REV9[x] is x's 9 bits in the opposite order. */
+const REV9 = /* @__PURE__ */ (() => {
+  const t = new Uint16Array(1 << FAST_BITS);
+  for (let x = 0; x < t.length; x++) {
+    let r = 0;
+    for (let i = 0, c = x; i < FAST_BITS; i++, c >>>= 1) r = (r << 1) | (c & 1);
+    t[x] = r;
+  }
+  return t;
+})();
+
+/**
+ * Builds a code from lengths (puff's construct).
+ * @returns 0 for a complete code, > 0 incomplete, < 0 over-subscribed
+ */
+function construct(h: Huffman, len: Uint16Array, start: number, n: number): number {
+  const count = h.count;
+  count.fill(0);
+  for (let s = 0; s < n; s++) count[len[start + s]!]!++;
+  h.fast.fill(0);
+  if (count[0] === n) return 0;
+  let left = 1;
+  for (let l = 1; l <= MAXBITS; l++) {
+    left <<= 1;
+    left -= count[l]!;
+    if (left < 0) return left;
+  }
+  offs[1] = 0;
+  for (let l = 1; l < MAXBITS; l++) offs[l + 1] = offs[l]! + count[l]!;
+  for (let s = 0; s < n; s++) if (len[start + s] !== 0) h.symbol[offs[len[start + s]!]!++] = s;
+  // the fast table: canonical codes of up to `bits` bits, bit-reversed as they arrive LSB-first
+  const table = h.fast;
+  const tb = h.bits;
+  const size = 1 << tb;
+  let code = 0;
+  let index = 0;
+  for (let l = 1; l <= tb; l++) {
+    const c = count[l]!;
+    for (let k = 0; k < c; k++) {
+      const entry = (h.symbol[index + k]! << 4) | l;
+      for (let fill = REV9[(code + k) << (FAST_BITS - l)]!; fill < size; fill += 1 << l)
+        table[fill] = entry;
+    }
+    index += c;
+    code = (code + c) << 1;
+  }
+  return left;
+}
+
+// Fixed codes (btype 1), built once.
+const fixedLen = newHuffman(288, FAST_BITS);
+const fixedDist = newHuffman(30, 7);
+{
+  const l = new Uint16Array(288);
+  l.fill(8, 0, 144);
+  l.fill(9, 144, 256);
+  l.fill(7, 256, 280);
+  l.fill(8, 280, 288);
+  construct(fixedLen, l, 0, 288);
+  construct(fixedDist, new Uint16Array(30).fill(5), 0, 30);
+}
+
+const LBASE = Uint16Array.of(
+  3,
+  4,
+  5,
+  6,
+  7,
+  8,
+  9,
+  10,
+  11,
+  13,
+  15,
+  17,
+  19,
+  23,
+  27,
+  31,
+  35,
+  43,
+  51,
+  59,
+  67,
+  83,
+  99,
+  115,
+  131,
+  163,
+  195,
+  227,
+  258,
+);
+const LEXT = Uint8Array.of(
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  2,
+  2,
+  3,
+  3,
+  3,
+  3,
+  4,
+  4,
+  4,
+  4,
+  5,
+  5,
+  5,
+  5,
+  0,
+);
+const DBASE = Uint16Array.of(
+  1,
+  2,
+  3,
+  4,
+  5,
+  7,
+  9,
+  13,
+  17,
+  25,
+  33,
+  49,
+  65,
+  97,
+  129,
+  193,
+  257,
+  385,
+  513,
+  769,
+  1025,
+  1537,
+  2049,
+  3073,
+  4097,
+  6145,
+  8193,
+  12289,
+  16385,
+  24577,
+);
+const DEXT = Uint8Array.of(
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  2,
+  2,
+  3,
+  3,
+  4,
+  4,
+  5,
+  5,
+  6,
+  6,
+  7,
+  7,
+  8,
+  8,
+  9,
+  9,
+  10,
+  10,
+  11,
+  11,
+  12,
+  12,
+  13,
+  13,
+);
+const CL_ORDER = Uint8Array.of(16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15);
+
+/** Why a stream was refused, in zlib's words. */
+export class InflateError extends Error {
+  override name = 'InflateError';
+}
+
+let outBuf = new Uint8Array(8192);
+
+/**
+ * `zlib.decompress(data)`.
+ * @param maxSize - the most bytes of output allowed
+ * @returns a new array with the decompressed bytes
+ * @throws {@link InflateError} for a stream zlib would refuse
+ * @throws {@link RangeError} past `maxSize` bytes of output
+ */
+export function inflateZlib(data: Uint8Array, maxSize: number): Uint8Array {
+  const n = data.length;
+  let pos = 0;
+  let bitbuf = 0;
+  let bitcnt = 0;
+  let out = outBuf;
+  let o = 0;
+
+  const fail = (msg: string): never => {
+    throw new InflateError(msg);
+  };
+  const need = (k: number): void => {
+    while (bitcnt < k) {
+      if (pos >= n) fail('incomplete or truncated stream');
+      bitbuf |= data[pos++]! << bitcnt;
+      bitcnt += 8;
+    }
+  };
+  const bits = (k: number): number => {
+    need(k);
+    const v = bitbuf & ((1 << k) - 1);
+    bitbuf >>>= k;
+    bitcnt -= k;
+    return v;
+  };
+  const grow = (extra: number): void => {
+    if (o + extra <= out.length) return;
+    if (o + extra > maxSize)
+      throw new RangeError(`Decompressed payload exceeds the limit of ${maxSize} bytes`);
+    let size = out.length * 2;
+    while (size < o + extra) size *= 2;
+    const bigger = new Uint8Array(Math.min(size, Math.max(maxSize, o + extra)));
+    bigger.set(out.subarray(0, o));
+    out = bigger;
+  };
+  const decode = (h: Huffman): number => {
+    // fast path: up to 9 bits at once (fill what the input has; a short code may still fit)
+    while (bitcnt < h.bits && pos < n) {
+      bitbuf |= data[pos++]! << bitcnt;
+      bitcnt += 8;
+    }
+    const e = h.fast[bitbuf & ((1 << h.bits) - 1)]!;
+    if (e !== 0 && (e & 15) <= bitcnt) {
+      bitbuf >>>= e & 15;
+      bitcnt -= e & 15;
+      return e >>> 4;
+    }
+    // puff's bit-by-bit decode
+    let code = 0;
+    let first = 0;
+    let index = 0;
+    for (let len = 1; len <= MAXBITS; len++) {
+      code |= bits(1);
+      const count = h.count[len]!;
+      if (code - count < first) return h.symbol[index + (code - first)]!;
+      index += count;
+      first = (first + count) << 1;
+      code <<= 1;
+    }
+    return fail('invalid code');
+  };
+  const codes = (lc: Huffman, dc: Huffman): void => {
+    const fast = lc.fast;
+    for (;;) {
+      // literals, the common case, decoded inline from the fast table
+      let symbol: number;
+      if (bitcnt < FAST_BITS && pos + 1 < n) {
+        bitbuf |= (data[pos]! << bitcnt) | (data[pos + 1]! << (bitcnt + 8));
+        pos += 2;
+        bitcnt += 16;
+      }
+      const e = fast[bitbuf & FAST_MASK]!;
+      if (e !== 0 && (e & 15) <= bitcnt) {
+        bitbuf >>>= e & 15;
+        bitcnt -= e & 15;
+        symbol = e >>> 4;
+      } else symbol = decode(lc);
+      if (symbol < 256) {
+        if (o >= out.length) grow(1);
+        out[o++] = symbol;
+      } else if (symbol === 256) return;
+      else {
+        symbol -= 257;
+        if (symbol >= 29) fail('invalid literal/length code');
+        const len = LBASE[symbol]! + bits(LEXT[symbol]!);
+        const ds = decode(dc);
+        if (ds >= 30) fail('invalid distance code');
+        const dist = DBASE[ds]! + bits(DEXT[ds]!);
+        if (dist > o) fail('invalid distance too far back');
+        grow(len);
+        for (let k = 0; k < len; k++, o++) out[o] = out[o - dist]!;
+      }
+    }
+  };
+
+  // zlib header (RFC 1950): deflate, window up to 32 KiB, check bits, no preset dictionary
+  if (n < 2) fail('incomplete or truncated stream');
+  const cmf = data[0]!;
+  const flg = data[1]!;
+  if (((cmf << 8) | flg) % 31 !== 0) fail('incorrect header check');
+  if ((cmf & 15) !== 8) fail('unknown compression method');
+  if (cmf >>> 4 > 7) fail('invalid window size');
+  if (flg & 0x20) fail('need dictionary');
+  pos = 2;
+
+  let last: number;
+  do {
+    last = bits(1);
+    const type = bits(2);
+    if (type === 0) {
+      // stored: give back whole buffered bytes, drop the partial one, then LEN and its complement
+      pos -= bitcnt >>> 3;
+      bitbuf = 0;
+      bitcnt = 0;
+      if (pos + 4 > n) fail('incomplete or truncated stream');
+      const len = data[pos]! | (data[pos + 1]! << 8);
+      const nlen = data[pos + 2]! | (data[pos + 3]! << 8);
+      pos += 4;
+      if (len !== (~nlen & 0xffff)) fail('invalid stored block lengths');
+      if (pos + len > n) fail('incomplete or truncated stream');
+      grow(len);
+      out.set(data.subarray(pos, pos + len), o);
+      o += len;
+      pos += len;
+    } else if (type === 1) {
+      codes(fixedLen, fixedDist);
+    } else if (type === 2) {
+      const nlen = bits(5) + 257;
+      const ndist = bits(5) + 1;
+      const ncode = bits(4) + 4;
+      if (nlen > 286 || ndist > 30) fail('too many length or distance symbols');
+      lengths.fill(0, 0, 19);
+      for (let i = 0; i < ncode; i++) lengths[CL_ORDER[i]!] = bits(3);
+      if (construct(clcode, lengths, 0, 19) !== 0) fail('invalid code lengths set');
+      let index = 0;
+      while (index < nlen + ndist) {
+        let symbol = decode(clcode);
+        if (symbol < 16) lengths[index++] = symbol;
+        else {
+          let len = 0;
+          if (symbol === 16) {
+            if (index === 0) fail('invalid bit length repeat');
+            len = lengths[index - 1]!;
+            symbol = 3 + bits(2);
+          } else if (symbol === 17) symbol = 3 + bits(3);
+          else symbol = 11 + bits(7);
+          if (index + symbol > nlen + ndist) fail('invalid bit length repeat');
+          while (symbol--) lengths[index++] = len;
+        }
+      }
+      if (lengths[256] === 0) fail('invalid code -- missing end-of-block');
+      let err = construct(lencode, lengths, 0, nlen);
+      if (err < 0 || (err > 0 && nlen !== lencode.count[0]! + lencode.count[1]!))
+        fail('invalid literal/lengths set');
+      err = construct(distcode, lengths, nlen, ndist);
+      if (err < 0 || (err > 0 && ndist !== distcode.count[0]! + distcode.count[1]!))
+        fail('invalid distances set');
+      codes(lencode, distcode);
+    } else fail('invalid block type');
+  } while (!last);
+
+  // Adler-32 of the output, big-endian, after the last block's byte
+  pos -= bitcnt >>> 3;
+  if (pos + 4 > n) fail('incomplete or truncated stream');
+  let s1 = 1;
+  let s2 = 0;
+  for (let i = 0; i < o;) {
+    const end = Math.min(o, i + 3800);
+    for (; i < end; i++) {
+      s1 += out[i]!;
+      s2 += s1;
+    }
+    s1 %= 65521;
+    s2 %= 65521;
+  }
+  const want =
+    ((data[pos]! << 24) | (data[pos + 1]! << 16) | (data[pos + 2]! << 8) | data[pos + 3]!) >>> 0;
+  if (((s2 << 16) | s1) >>> 0 !== want) fail('incorrect data check');
+  if (o > maxSize)
+    throw new RangeError(`Decompressed payload exceeds the limit of ${maxSize} bytes`);
+  const result = out.slice(0, o);
+  if (out.length <= 65536) outBuf = out; // keep a grown buffer, but not a large one
+  return result;
+}
