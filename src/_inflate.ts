@@ -231,7 +231,152 @@ export class InflateError extends Error {
   override name = 'InflateError';
 }
 
-let outBuf = new Uint8Array(8192);
+// The state of the one decompression running (the inflater is synchronous).
+let src: Uint8Array = new Uint8Array(0);
+let srcLen = 0;
+let pos = 0;
+let bitbuf = 0;
+let bitcnt = 0;
+let out = new Uint8Array(8192);
+let o = 0;
+let cap = 0;
+
+function fail(msg: string): never {
+  throw new InflateError(msg);
+}
+
+/** The next `k` bits (k <= 16), LSB-first. */
+function bits(k: number): number {
+  while (bitcnt < k) {
+    if (pos >= srcLen) fail('incomplete or truncated stream');
+    bitbuf |= src[pos++]! << bitcnt;
+    bitcnt += 8;
+  }
+  const v = bitbuf & ((1 << k) - 1);
+  bitbuf >>>= k;
+  bitcnt -= k;
+  return v;
+}
+
+/** Room for `extra` more output bytes, up to the cap. */
+function grow(extra: number): void {
+  if (o + extra <= out.length) return;
+  if (o + extra > cap)
+    throw new RangeError(`Decompressed payload exceeds the limit of ${cap} bytes`);
+  let size = out.length * 2;
+  while (size < o + extra) size *= 2;
+  const bigger = new Uint8Array(Math.min(size, Math.max(cap, o + extra)));
+  bigger.set(out.subarray(0, o));
+  out = bigger;
+}
+
+/** One symbol: the fast table when it knows the code, else puff's bit-by-bit decode. */
+function decode(h: Huffman): number {
+  while (bitcnt < h.bits && pos < srcLen) {
+    bitbuf |= src[pos++]! << bitcnt;
+    bitcnt += 8;
+  }
+  const e = h.fast[bitbuf & ((1 << h.bits) - 1)]!;
+  if (e !== 0 && (e & 15) <= bitcnt) {
+    bitbuf >>>= e & 15;
+    bitcnt -= e & 15;
+    return e >>> 4;
+  }
+  let code = 0;
+  let first = 0;
+  let index = 0;
+  for (let len = 1; len <= MAXBITS; len++) {
+    code |= bits(1);
+    const count = h.count[len]!;
+    if (code - count < first) return h.symbol[index + (code - first)]!;
+    index += count;
+    first = (first + count) << 1;
+    code <<= 1;
+  }
+  return fail('invalid code');
+}
+
+/** The symbols of one compressed block, up to end-of-block. The hot loop works on locals. */
+function codes(lc: Huffman, dc: Huffman): void {
+  const d = src;
+  const n = srcLen;
+  const lfast = lc.fast;
+  const dfast = dc.fast;
+  const dmask = (1 << dc.bits) - 1;
+  let p = pos;
+  let bb = bitbuf;
+  let bc = bitcnt;
+  let oo = o;
+  let ob = out;
+  for (;;) {
+    if (bc < 16) {
+      if (p + 1 < n) {
+        bb |= (d[p]! << bc) | (d[p + 1]! << (bc + 8));
+        p += 2;
+        bc += 16;
+      } else if (p < n) {
+        bb |= d[p++]! << bc;
+        bc += 8;
+      }
+    }
+    let sym: number;
+    let e = lfast[bb & FAST_MASK]!;
+    if (e !== 0 && (e & 15) <= bc) {
+      bb >>>= e & 15;
+      bc -= e & 15;
+      sym = e >>> 4;
+    } else {
+      pos = p;
+      bitbuf = bb;
+      bitcnt = bc;
+      sym = decode(lc);
+      p = pos;
+      bb = bitbuf;
+      bc = bitcnt;
+    }
+    if (sym < 256) {
+      if (oo >= ob.length) {
+        o = oo;
+        grow(1);
+        ob = out;
+      }
+      ob[oo++] = sym;
+      continue;
+    }
+    if (sym === 256) break;
+    sym -= 257;
+    if (sym >= 29) fail('invalid literal/length code');
+    pos = p;
+    bitbuf = bb;
+    bitcnt = bc;
+    const len = LBASE[sym]! + bits(LEXT[sym]!);
+    let ds: number;
+    if (bitcnt >= 7 || pos >= n) {
+      e = dfast[bitbuf & dmask]!;
+      if (e !== 0 && (e & 15) <= bitcnt) {
+        bitbuf >>>= e & 15;
+        bitcnt -= e & 15;
+        ds = e >>> 4;
+      } else ds = decode(dc);
+    } else ds = decode(dc);
+    if (ds >= 30) fail('invalid distance code');
+    const dist = DBASE[ds]! + bits(DEXT[ds]!);
+    p = pos;
+    bb = bitbuf;
+    bc = bitcnt;
+    if (dist > oo) fail('invalid distance too far back');
+    if (oo + len > ob.length) {
+      o = oo;
+      grow(len);
+      ob = out;
+    }
+    for (let k = 0; k < len; k++, oo++) ob[oo] = ob[oo - dist]!;
+  }
+  pos = p;
+  bitbuf = bb;
+  bitcnt = bc;
+  o = oo;
+}
 
 /**
  * `zlib.decompress(data)`.
@@ -241,104 +386,27 @@ let outBuf = new Uint8Array(8192);
  * @throws {@link RangeError} past `maxSize` bytes of output
  */
 export function inflateZlib(data: Uint8Array, maxSize: number): Uint8Array {
-  const n = data.length;
-  let pos = 0;
-  let bitbuf = 0;
-  let bitcnt = 0;
-  let out = outBuf;
-  let o = 0;
+  src = data;
+  srcLen = data.length;
+  pos = 0;
+  bitbuf = 0;
+  bitcnt = 0;
+  o = 0;
+  cap = maxSize;
+  try {
+    return run();
+  } finally {
+    src = new Uint8Array(0); // let go of the input
+    if (out.length > 65536) out = new Uint8Array(8192); // and of a large output buffer
+  }
+}
 
-  const fail = (msg: string): never => {
-    throw new InflateError(msg);
-  };
-  const need = (k: number): void => {
-    while (bitcnt < k) {
-      if (pos >= n) fail('incomplete or truncated stream');
-      bitbuf |= data[pos++]! << bitcnt;
-      bitcnt += 8;
-    }
-  };
-  const bits = (k: number): number => {
-    need(k);
-    const v = bitbuf & ((1 << k) - 1);
-    bitbuf >>>= k;
-    bitcnt -= k;
-    return v;
-  };
-  const grow = (extra: number): void => {
-    if (o + extra <= out.length) return;
-    if (o + extra > maxSize)
-      throw new RangeError(`Decompressed payload exceeds the limit of ${maxSize} bytes`);
-    let size = out.length * 2;
-    while (size < o + extra) size *= 2;
-    const bigger = new Uint8Array(Math.min(size, Math.max(maxSize, o + extra)));
-    bigger.set(out.subarray(0, o));
-    out = bigger;
-  };
-  const decode = (h: Huffman): number => {
-    // fast path: up to 9 bits at once (fill what the input has; a short code may still fit)
-    while (bitcnt < h.bits && pos < n) {
-      bitbuf |= data[pos++]! << bitcnt;
-      bitcnt += 8;
-    }
-    const e = h.fast[bitbuf & ((1 << h.bits) - 1)]!;
-    if (e !== 0 && (e & 15) <= bitcnt) {
-      bitbuf >>>= e & 15;
-      bitcnt -= e & 15;
-      return e >>> 4;
-    }
-    // puff's bit-by-bit decode
-    let code = 0;
-    let first = 0;
-    let index = 0;
-    for (let len = 1; len <= MAXBITS; len++) {
-      code |= bits(1);
-      const count = h.count[len]!;
-      if (code - count < first) return h.symbol[index + (code - first)]!;
-      index += count;
-      first = (first + count) << 1;
-      code <<= 1;
-    }
-    return fail('invalid code');
-  };
-  const codes = (lc: Huffman, dc: Huffman): void => {
-    const fast = lc.fast;
-    for (;;) {
-      // literals, the common case, decoded inline from the fast table
-      let symbol: number;
-      if (bitcnt < FAST_BITS && pos + 1 < n) {
-        bitbuf |= (data[pos]! << bitcnt) | (data[pos + 1]! << (bitcnt + 8));
-        pos += 2;
-        bitcnt += 16;
-      }
-      const e = fast[bitbuf & FAST_MASK]!;
-      if (e !== 0 && (e & 15) <= bitcnt) {
-        bitbuf >>>= e & 15;
-        bitcnt -= e & 15;
-        symbol = e >>> 4;
-      } else symbol = decode(lc);
-      if (symbol < 256) {
-        if (o >= out.length) grow(1);
-        out[o++] = symbol;
-      } else if (symbol === 256) return;
-      else {
-        symbol -= 257;
-        if (symbol >= 29) fail('invalid literal/length code');
-        const len = LBASE[symbol]! + bits(LEXT[symbol]!);
-        const ds = decode(dc);
-        if (ds >= 30) fail('invalid distance code');
-        const dist = DBASE[ds]! + bits(DEXT[ds]!);
-        if (dist > o) fail('invalid distance too far back');
-        grow(len);
-        for (let k = 0; k < len; k++, o++) out[o] = out[o - dist]!;
-      }
-    }
-  };
-
+function run(): Uint8Array {
+  const n = srcLen;
   // zlib header (RFC 1950): deflate, window up to 32 KiB, check bits, no preset dictionary
   if (n < 2) fail('incomplete or truncated stream');
-  const cmf = data[0]!;
-  const flg = data[1]!;
+  const cmf = src[0]!;
+  const flg = src[1]!;
   if (((cmf << 8) | flg) % 31 !== 0) fail('incorrect header check');
   if ((cmf & 15) !== 8) fail('unknown compression method');
   if (cmf >>> 4 > 7) fail('invalid window size');
@@ -355,13 +423,13 @@ export function inflateZlib(data: Uint8Array, maxSize: number): Uint8Array {
       bitbuf = 0;
       bitcnt = 0;
       if (pos + 4 > n) fail('incomplete or truncated stream');
-      const len = data[pos]! | (data[pos + 1]! << 8);
-      const nlen = data[pos + 2]! | (data[pos + 3]! << 8);
+      const len = src[pos]! | (src[pos + 1]! << 8);
+      const nlen = src[pos + 2]! | (src[pos + 3]! << 8);
       pos += 4;
       if (len !== (~nlen & 0xffff)) fail('invalid stored block lengths');
       if (pos + len > n) fail('incomplete or truncated stream');
       grow(len);
-      out.set(data.subarray(pos, pos + len), o);
+      out.set(src.subarray(pos, pos + len), o);
       o += len;
       pos += len;
     } else if (type === 1) {
@@ -416,11 +484,8 @@ export function inflateZlib(data: Uint8Array, maxSize: number): Uint8Array {
     s2 %= 65521;
   }
   const want =
-    ((data[pos]! << 24) | (data[pos + 1]! << 16) | (data[pos + 2]! << 8) | data[pos + 3]!) >>> 0;
+    ((src[pos]! << 24) | (src[pos + 1]! << 16) | (src[pos + 2]! << 8) | src[pos + 3]!) >>> 0;
   if (((s2 << 16) | s1) >>> 0 !== want) fail('incorrect data check');
-  if (o > maxSize)
-    throw new RangeError(`Decompressed payload exceeds the limit of ${maxSize} bytes`);
-  const result = out.slice(0, o);
-  if (out.length <= 65536) outBuf = out; // keep a grown buffer, but not a large one
-  return result;
+  if (o > cap) throw new RangeError(`Decompressed payload exceeds the limit of ${cap} bytes`);
+  return out.slice(0, o);
 }

@@ -71,9 +71,25 @@ const isTokenChar = (c: number): boolean => c !== 0x20 && c !== 0x09 && c !== 0x
 export function parseCookieHeader(
   header: string | readonly string[] | null | undefined,
 ): [string, string][] {
-  const s = Array.isArray(header) ? header.join(';') : (header as string | null | undefined);
   const out: [string, string][] = [];
-  if (!s) return out;
+  scanCookies(header, undefined, (k, v) => {
+    out.push([k, v]);
+    return false;
+  });
+  return out;
+}
+
+/**
+ * Walks the pairs of a Cookie header in order and calls `found` with each (every name, or only
+ * `only`) until it returns true. @internal
+ */
+function scanCookies(
+  header: string | readonly string[] | null | undefined,
+  only: string | undefined,
+  found: (key: string, value: string) => boolean,
+): void {
+  const s = Array.isArray(header) ? header.join(';') : (header as string | null | undefined);
+  if (!s) return;
   const n = s.length;
   let quoteEnd: Int32Array | undefined; // memo: where a quoted scan reaching index i ends (-1: no end)
   /** Index after the closing quote of a quoted value starting at `q`, or -1. */
@@ -114,7 +130,13 @@ export function parseCookieHeader(
     let k1 = k0;
     while (k1 < n && isKeyChar(s.charCodeAt(k1))) k1++;
     if (k1 === k0) return undefined;
-    const key = s.slice(k0, k1);
+    // a key that is not the one asked for is matched, but not copied
+    const key =
+      only === undefined
+        ? s.slice(k0, k1)
+        : k1 - k0 === only.length && s.startsWith(only, k0)
+          ? only
+          : '';
     const eq = skipBlanks(s, k1);
     const end = (i: number): number | undefined => {
       const t = skipBlanks(s, i);
@@ -147,14 +169,15 @@ export function parseCookieHeader(
       pos = next + 1;
       continue;
     }
-    let v = m[1];
-    if (v.length >= 2 && v.charCodeAt(0) === 0x22 && v.charCodeAt(v.length - 1) === 0x22)
-      v = unquote(v);
-    out.push([m[0], v]);
+    if (only === undefined || m[0] === only) {
+      let v = m[1];
+      if (v.length >= 2 && v.charCodeAt(0) === 0x22 && v.charCodeAt(v.length - 1) === 0x22)
+        v = unquote(v);
+      if (found(m[0], v)) return;
+    }
     pos = m[2];
     if (pos >= n) break;
   }
-  return out;
 }
 
 /**
@@ -165,8 +188,13 @@ export function getCookie(
   header: string | readonly string[] | null | undefined,
   name: string,
 ): string | undefined {
-  for (const [k, v] of parseCookieHeader(header)) if (k === name) return v;
-  return undefined;
+  let value: string | undefined;
+  if (!name) return undefined;
+  scanCookies(header, name, (_k, v) => {
+    value = v;
+    return true;
+  });
+  return value;
 }
 
 /** Werkzeug's `MAX_COOKIE_SIZE`: browsers may drop a Set-Cookie value longer than this. */

@@ -246,6 +246,76 @@ const SAFE_DIGITS = 15;
 export function pyLoads(text: string, options: LoadsOptions = {}): unknown {
   const hook = options.objectHook;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const r = fromNative(text, hook, maxDepth);
+  return r !== BAIL ? r : parsePython(text, hook, maxDepth);
+}
+
+const BAIL: unique symbol = Symbol('bail');
+/**
+ * A number JSON.parse may have read differently from Python: an integral or infinite value past
+ * 2**53 (maybe a big int, rounded or overflowed) or -0 (maybe the int `-0`, Python's 0). The
+ * tokens NaN and Infinity make JSON.parse throw, which also sends the text to the exact parser.
+ */
+const doubtful = (x: number): boolean =>
+  x === 0
+    ? 1 / x < 0
+    : !(x < 9007199254740992 && x > -9007199254740992) &&
+      (Number.isInteger(x) || !Number.isFinite(x));
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+
+/**
+ * The fast path: the engine's JSON.parse, then one pass that makes objects prototype-less, checks
+ * the depth and applies the hook. Bails out (to the exact parser) on a syntax error, and where the
+ * text order of keys is needed but lost (an object whose first key is an array index).
+ */
+function fromNative(
+  text: string,
+  hook: LoadsOptions['objectHook'],
+  maxDepth: number,
+): unknown | typeof BAIL {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return BAIL;
+  }
+  let bailed = false;
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v !== 'object' || v === null) {
+      if (typeof v === 'number' && doubtful(v)) bailed = true;
+      return v;
+    }
+    if (depth > maxDepth) throw new RangeError(`JSON nesting deeper than ${maxDepth} levels`);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (typeof x === 'object' && x !== null) v[i] = walk(x, depth + 1);
+        else if (typeof x === 'number' && doubtful(x)) bailed = true;
+      }
+      return v;
+    }
+    const obj = Object.create(null) as JSONObject;
+    let first: string | undefined;
+    let count = 0;
+    for (const k in v) {
+      if (count++ === 0) first = k;
+      const x = (v as Record<string, unknown>)[k];
+      if (typeof x === 'object' && x !== null) obj[k] = walk(x, depth + 1) as JSONValue;
+      else {
+        if (typeof x === 'number' && doubtful(x)) bailed = true;
+        obj[k] = x as JSONValue;
+      }
+    }
+    // JS puts array-index keys first: the text's first key is then unknown
+    if (count > 1 && ARRAY_INDEX.test(first!)) bailed = true;
+    return hook ? hook(obj, first) : obj;
+  };
+  const r = walk(parsed, 1);
+  return bailed ? BAIL : r;
+}
+
+/** The exact parser: Python's json.loads grammar, character by character. */
+function parsePython(text: string, hook: LoadsOptions['objectHook'], maxDepth: number): unknown {
   const len = text.length;
   let i = 0;
   let depth = 0;

@@ -102,3 +102,23 @@ test('pyLoads: nesting limit, and __proto__ stays data', () => {
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(Object.getPrototypeOf(o), null);
 });
+
+test('pyLoads: the fast path gives way wherever JSON.parse would read differently', () => {
+  const firsts: (string | undefined)[] = [];
+  pyLoads('{"b": 1, "12": 2}', { objectHook: (o, first) => (firsts.push(first), o) });
+  assert.deepEqual(firsts, ['b']); // text order, though JS enumerates "12" first
+  assert.ok(Object.is(pyLoads('-0'), 0));
+  assert.ok(Object.is(pyLoads('-0.0'), -0));
+  assert.equal(
+    pyLoads('[9007199254740993]') instanceof Array &&
+      (pyLoads('[9007199254740993]') as unknown[])[0],
+    9007199254740993n,
+  );
+  assert.equal(
+    pyLoads('{"a": 1' + '0'.repeat(400) + '}') &&
+      (pyLoads('{"a": 1' + '0'.repeat(400) + '}') as Record<string, unknown>).a,
+    10n ** 400n,
+  );
+  assert.equal((pyLoads('[1e400]') as number[])[0], Infinity);
+  assert.equal(pyLoads('9007199254740991'), 9007199254740991);
+});
