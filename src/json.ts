@@ -279,39 +279,42 @@ function fromNative(
   } catch {
     return BAIL;
   }
-  let bailed = false;
-  const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v !== 'object' || v === null) {
-      if (typeof v === 'number' && doubtful(v)) bailed = true;
-      return v;
-    }
+  // First a pass that only checks, so that the hook never runs for a text that then bails out.
+  const fits = (v: unknown, depth: number): boolean => {
+    if (typeof v !== 'object' || v === null) return typeof v !== 'number' || !doubtful(v);
     if (depth > maxDepth) throw new RangeError(`JSON nesting deeper than ${maxDepth} levels`);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (!fits(v[i], depth + 1)) return false;
+      return true;
+    }
+    let count = 0;
+    for (const k in v) {
+      // JS enumerates array-index keys first: the text's first key would be unknown
+      if (count++ === 0 && ARRAY_INDEX.test(k) && Object.keys(v).length > 1) return false;
+      if (!fits((v as Record<string, unknown>)[k], depth + 1)) return false;
+    }
+    return true;
+  };
+  if (!fits(parsed, 1)) return BAIL;
+  const build = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
-        if (typeof x === 'object' && x !== null) v[i] = walk(x, depth + 1);
-        else if (typeof x === 'number' && doubtful(x)) bailed = true;
+        if (typeof x === 'object' && x !== null) v[i] = build(x);
       }
       return v;
     }
     const obj = Object.create(null) as JSONObject;
     let first: string | undefined;
-    let count = 0;
     for (const k in v) {
-      if (count++ === 0) first = k;
+      first ??= k;
       const x = (v as Record<string, unknown>)[k];
-      if (typeof x === 'object' && x !== null) obj[k] = walk(x, depth + 1) as JSONValue;
-      else {
-        if (typeof x === 'number' && doubtful(x)) bailed = true;
-        obj[k] = x as JSONValue;
-      }
+      obj[k] = (typeof x === 'object' && x !== null ? build(x) : x) as JSONValue;
     }
-    // JS puts array-index keys first: the text's first key is then unknown
-    if (count > 1 && ARRAY_INDEX.test(first!)) bailed = true;
     return hook ? hook(obj, first) : obj;
   };
-  const r = walk(parsed, 1);
-  return bailed ? BAIL : r;
+  return build(parsed);
 }
 
 /** The exact parser: Python's json.loads grammar, character by character. */
