@@ -45,11 +45,10 @@ function skipBlanks(s: string, i: number): number {
   return i;
 }
 
-/** Whether `c` may be part of a key, `[^ \t=";]`. */
-const isKeyChar = (c: number): boolean =>
-  c !== 0x20 && c !== 0x09 && c !== 0x3d && c !== 0x22 && c !== 0x3b;
-/** Whether `c` may be part of an unquoted value, `[^ \t";]`. */
-const isTokenChar = (c: number): boolean => c !== 0x20 && c !== 0x09 && c !== 0x22 && c !== 0x3b;
+/** The first character that ends a key, `[ \t=";]` (a key is `[^ \t=";]+`). */
+const KEY_END = /[ \t=";]/g;
+/** The first character that ends an unquoted value, `[ \t";]`. */
+const TOKEN_END = /[ \t";]/g;
 
 /**
  * Parses a `Cookie` request header as Werkzeug 3 does (`request.cookies`). Each pair is Werkzeug's
@@ -127,8 +126,8 @@ function scanCookies(
   /** Matches one pair at `pos`: [key, value, end] or undefined. */
   const pair = (pos: number): [string, string, number] | undefined => {
     const k0 = skipBlanks(s, pos);
-    let k1 = k0;
-    while (k1 < n && isKeyChar(s.charCodeAt(k1))) k1++;
+    KEY_END.lastIndex = k0;
+    const k1 = KEY_END.test(s) ? KEY_END.lastIndex - 1 : n;
     if (k1 === k0) return undefined;
     // a key that is not the one asked for is matched, but not copied
     const key =
@@ -154,8 +153,8 @@ function scanCookies(
       const e = end(q);
       return e === undefined ? undefined : [key, s.slice(v0, q), e];
     }
-    let v1 = v0;
-    while (v1 < n && isTokenChar(s.charCodeAt(v1))) v1++;
+    TOKEN_END.lastIndex = v0;
+    const v1 = TOKEN_END.test(s) ? TOKEN_END.lastIndex - 1 : n;
     const e = end(v1);
     return e === undefined ? undefined : [key, s.slice(v0, v1), e];
   };

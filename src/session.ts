@@ -15,7 +15,7 @@ import {
   type DumpCookieOptions,
 } from './cookie.ts';
 import { isPlainObject } from './json.ts';
-import { Markup } from './python-types.ts';
+import { asTuple, isTuple, Markup, UUID } from './python-types.ts';
 import { checkSecretStrength } from './keys.ts';
 import { makeKeysList, type SecretKey } from './signer.ts';
 import { TaggedJSONSerializer, type SessionData, type SessionValue } from './tagged-json.ts';
@@ -83,6 +83,12 @@ export interface LoadSessionOptions extends SessionConfig {
   maxDecompressedSize?: number | undefined;
   /** Cap on the nesting of the session data; deeper is `BadPayload`. @default 500 */
   maxDepth?: number | undefined;
+  /**
+   * Keep decoded payloads (up to 512, each under 8 KiB) so that the next request with the same
+   * session skips base64, zlib and JSON: only the signature and the age are checked again, and a
+   * copy of the data is returned. Off with a custom `serializer`. @default true
+   */
+  cache?: boolean | undefined;
   /**
    * Seconds of clock skew between servers to forgive, both ways (a cookie signed up to this many
    * seconds in the future, or expired by up to this many). Flask has none: a cookie Flask would
@@ -324,10 +330,16 @@ export function readSession(
   } catch (e) {
     throw new BadPayload('The cookie is signed with a timestamp after year 9999', { cause: e });
   }
-  const json = urlSafeDecodePayload(
-    payload,
-    options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE,
-  );
+  const payloadText = utf8DecodeStrict(payload);
+  const maxDecompressed = options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE;
+  // A payload already decoded with the same limits is not decoded again: its data is copied.
+  const cacheable = options.serializer === undefined && options.cache !== false;
+  const cacheKey = cacheable ? `${options.maxDepth ?? ''}:${maxDecompressed}:${payloadText}` : '';
+  const cached = cacheable ? payloadCache.get(cacheKey) : undefined;
+  if (cached !== undefined) {
+    return { status: 'valid', data: copySession(cached), issuedAt, keyIndex, payload: payloadText };
+  }
+  const json = urlSafeDecodePayload(payload, maxDecompressed);
   let data: SessionData;
   try {
     data = toSessionDict(
@@ -339,7 +351,42 @@ export function readSession(
       { cause: e },
     );
   }
-  return { status: 'valid', data, issuedAt, keyIndex, payload: utf8DecodeStrict(payload) };
+  if (cacheable && payloadText.length <= MAX_CACHED_PAYLOAD) {
+    if (payloadCache.size >= PAYLOAD_CACHE_SIZE)
+      payloadCache.delete(payloadCache.keys().next().value!);
+    payloadCache.set(cacheKey, copySession(data));
+  }
+  return { status: 'valid', data, issuedAt, keyIndex, payload: payloadText };
+}
+
+/** Decoded payloads by payload text (verified cookies only), oldest first. */
+const payloadCache = new Map<string, SessionData>();
+const PAYLOAD_CACHE_SIZE = 512;
+const MAX_CACHED_PAYLOAD = 8192;
+
+/** A deep copy of session data, so that what the cache holds is never shared with a caller. */
+function copySession(data: SessionData): SessionData {
+  return copyValue(data) as SessionData;
+}
+function copyValue(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    if (
+      isTuple(v) &&
+      v.every(
+        (x) => typeof x !== 'object' || x === null || x instanceof Markup || x instanceof UUID,
+      )
+    )
+      return v; // a frozen tuple of immutable values can be shared
+    const a = v.map(copyValue);
+    return isTuple(v) ? asTuple(a) : a;
+  }
+  if (v instanceof Uint8Array) return v.slice();
+  if (v instanceof Date) return new Date(v.getTime());
+  if (v instanceof Markup || v instanceof UUID) return v; // immutable
+  const o = Object.create(null) as Record<string, unknown>;
+  for (const k in v) o[k] = copyValue((v as Record<string, unknown>)[k]);
+  return o;
 }
 
 /**

@@ -8,6 +8,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { BadSignature } from './errors.ts';
+import { HmacSha1 } from './_sha1.ts';
 import { base64Decode, base64Encode } from './encoding.ts';
 import {
   concatBytes,
@@ -141,6 +142,8 @@ export class Signer {
   private readonly derived: Uint8Array[];
   /** With the default HMAC: one keyed HMAC state per derived key, cloned for each message. */
   private readonly macs: ReturnType<typeof hmac.create>[] | undefined;
+  /** With HMAC-SHA1 (Flask's): keyed states of the built-in SHA-1, used without allocating. */
+  private readonly sha1s: HmacSha1[] | undefined;
   private readonly scratch: ReturnType<typeof hmac.create> | undefined;
   private readonly macOut: Uint8Array | undefined;
   private readonly sepText: string;
@@ -168,7 +171,10 @@ export class Signer {
     this.digestMethod = resolveDigest(options.digestMethod);
     this.algorithm = options.algorithm ?? new HMACAlgorithm(this.digestMethod);
     this.derived = this.secretKeys.map((k) => this.deriveKey(k)).reverse();
-    if (options.algorithm === undefined) {
+    if (options.algorithm === undefined && this.digestMethod === sha1) {
+      this.sha1s = this.derived.map((k) => new HmacSha1(k));
+      this.macOut = new Uint8Array(20);
+    } else if (options.algorithm === undefined) {
       // Keying HMAC hashes the key pads: do it once per key, then clone the keyed state per message.
       this.macs = this.derived.map((k) => hmac.create(this.digestMethod, k));
       this.scratch = hmac.create(this.digestMethod, this.derived[0]!);
@@ -181,6 +187,10 @@ export class Signer {
    * HMAC the result is a shared buffer, valid until the next call. @internal
    */
   macOf(keyIndex: number, value: Uint8Array): Uint8Array {
+    if (this.sha1s !== undefined) {
+      this.sha1s[keyIndex]!.macInto(value, this.macOut!);
+      return this.macOut!;
+    }
     const macs = this.macs;
     if (macs === undefined) return this.algorithm.getSignature(this.derived[keyIndex]!, value);
     macs[keyIndex]!._cloneInto(this.scratch);
@@ -245,9 +255,10 @@ export class Signer {
       return -1;
     }
     for (let i = 0; i < this.derived.length; i++) {
-      const ok = this.macs
-        ? constantTimeEqual(raw, this.macOf(i, value))
-        : this.algorithm.verifySignature(this.derived[i]!, value, raw);
+      const ok =
+        this.macs || this.sha1s
+          ? constantTimeEqual(raw, this.macOf(i, value))
+          : this.algorithm.verifySignature(this.derived[i]!, value, raw);
       if (ok) return i;
     }
     return -1;
