@@ -12,6 +12,24 @@ export function utf8(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
+let scratch = new Uint8Array(4096);
+
+/**
+ * UTF-8 bytes of a string in a shared buffer, valid until the next call (no allocation for the
+ * ASCII text of signing and serializing). @internal
+ */
+export function asciiBytes(s: string): Uint8Array {
+  const n = s.length;
+  if (n * 3 > scratch.length) scratch = new Uint8Array(Math.max(n * 3, scratch.length * 2));
+  const buf = scratch;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return buf.subarray(0, encoder.encodeInto(s, buf).written);
+    buf[i] = c;
+  }
+  return buf.subarray(0, n);
+}
+
 /** Strict UTF-8 decode, like Python's `bytes.decode('utf-8')`: throws TypeError on invalid input. */
 export function utf8DecodeStrict(b: Uint8Array): string {
   return strictDecoder.decode(b);

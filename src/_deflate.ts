@@ -237,11 +237,7 @@ let heapMax = 0;
 let optLen = 0;
 let staticLen = 0;
 let symNext = 0;
-let lookahead = 0;
-let strstart = 0;
 let matchStart = 0;
-let prevLength = 0;
-let insH = 0;
 
 function putShort(w: number): void {
   out[pending++] = w & 0xff;
@@ -462,17 +458,13 @@ function tally(dist: number, lc: number): void {
   }
 }
 
-/** zlib's INSERT_STRING with the classic hash: returns the previous head of the chain (0 = none). */
-function insertString(str: number): number {
-  insH = ((insH << HASH_SHIFT) ^ window[str + MIN_MATCH - 1]!) & HASH_MASK;
-  const h = head[insH]!;
-  const hashHead = h > epoch ? h - epoch : 0;
-  prev[str] = hashHead;
-  head[insH] = str + epoch;
-  return hashHead;
-}
-
-function longestMatch(curMatch: number): number {
+/** zlib's longest_match at `strstart`; sets `matchStart`. */
+function longestMatch(
+  curMatch: number,
+  strstart: number,
+  prevLength: number,
+  lookahead: number,
+): number {
   let chainLength = MAX_CHAIN;
   let scan = strstart;
   let bestLen = prevLength;
@@ -558,29 +550,37 @@ export function deflateOneShot(data: Uint8Array): Uint8Array {
   dynLtree[END_BLOCK * 2] = 1;
   optLen = staticLen = 0;
   symNext = 0;
-  strstart = 0;
-  lookahead = len;
-  matchStart = 0;
   // zlib header: CMF 0x78, FLG for level 6 (0x9c)
   out[pending++] = 0x78;
   out[pending++] = 0x9c;
 
   // fill_window with the classic hash: prime ins_h with the first two bytes
-  insH = 0;
-  if (lookahead >= MIN_MATCH) insH = ((window[0]! << HASH_SHIFT) ^ window[1]!) & HASH_MASK;
+  let h = 0;
+  if (len >= MIN_MATCH) h = ((window[0]! << HASH_SHIFT) ^ window[1]!) & HASH_MASK;
 
-  // deflate_slow
+  // deflate_slow, on locals; INSERT_STRING inlined
+  const ep = epoch;
+  let strstart = 0;
+  let lookahead = len;
   let matchLength = MIN_MATCH - 1;
   let matchAvailable = false;
+  let prevLength = 0;
   let prevMatch = 0;
+  matchStart = 0;
   while (lookahead !== 0) {
     let hashHead = 0;
-    if (lookahead >= MIN_MATCH) hashHead = insertString(strstart);
+    if (lookahead >= MIN_MATCH) {
+      h = ((h << HASH_SHIFT) ^ window[strstart + 2]!) & HASH_MASK;
+      const v = head[h]!;
+      hashHead = v > ep ? v - ep : 0;
+      prev[strstart] = hashHead;
+      head[h] = strstart + ep;
+    }
     prevLength = matchLength;
     prevMatch = matchStart;
     matchLength = MIN_MATCH - 1;
     if (hashHead !== 0 && prevLength < MAX_LAZY && strstart - hashHead <= MAX_DIST) {
-      matchLength = longestMatch(hashHead);
+      matchLength = longestMatch(hashHead, strstart, prevLength, lookahead);
       if (matchLength === MIN_MATCH && strstart - matchStart > TOO_FAR) matchLength = MIN_MATCH - 1;
     }
     if (prevLength >= MIN_MATCH && matchLength <= prevLength) {
@@ -588,8 +588,14 @@ export function deflateOneShot(data: Uint8Array): Uint8Array {
       tally(strstart - 1 - prevMatch, prevLength - MIN_MATCH);
       lookahead -= prevLength - 1;
       prevLength -= 2;
-      do if (++strstart <= maxInsert) insertString(strstart);
-      while (--prevLength !== 0);
+      do {
+        if (++strstart <= maxInsert) {
+          h = ((h << HASH_SHIFT) ^ window[strstart + 2]!) & HASH_MASK;
+          const v = head[h]!;
+          prev[strstart] = v > ep ? v - ep : 0;
+          head[h] = strstart + ep;
+        }
+      } while (--prevLength !== 0);
       matchAvailable = false;
       matchLength = MIN_MATCH - 1;
       strstart++;

@@ -206,6 +206,11 @@ export function b64decodeStandard(text: string): Uint8Array {
  * @throws {@link RangeError} for a value outside 0 .. 2**64-1 or not an integer
  */
 export function intToBytes(num: number | bigint): Uint8Array {
+  if (typeof num === 'number' && num >= 0 && Number.isSafeInteger(num)) {
+    const out: number[] = [];
+    for (let x = num; x > 0; x = Math.floor(x / 256)) out.unshift(x % 256);
+    return Uint8Array.from(out);
+  }
   let n: bigint;
   if (typeof num === 'bigint') n = num;
   else if (Number.isSafeInteger(num)) n = BigInt(num);

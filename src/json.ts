@@ -111,6 +111,23 @@ export function pyFloatRepr(x: number): string {
   return sign + mant + 'e' + (n < 0 ? '-' : '+') + (an < 10 ? '0' : '') + an;
 }
 
+/** A JS number as Python writes it: an integer as an int, anything else as a float. */
+export function pyNumber(v: number): string {
+  if (Number.isInteger(v))
+    return Number.isSafeInteger(v) ? String(v === 0 ? 0 : v) : BigInt(v).toString();
+  return pyFloatRepr(v);
+}
+
+/** A bigint as Python writes an int, within Python's 4300-digit limit. */
+export function pyBigInt(v: bigint): string {
+  const s = v.toString();
+  if (s.length - (v < 0n ? 1 : 0) > MAX_INT_DIGITS)
+    throw new RangeError(
+      `Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion`,
+    );
+  return s;
+}
+
 /**
  * Compares two strings by Unicode code point, as Python compares `str` (a valid surrogate pair is
  * one code point; a lone surrogate is its own code point).
@@ -167,19 +184,11 @@ export function pyDumps(value: unknown, options: DumpsOptions = {}): string {
       case 'string':
         return pyStringLiteral(v, ascii);
       case 'number':
-        if (Number.isInteger(v))
-          return Number.isSafeInteger(v) ? String(v === 0 ? 0 : v) : BigInt(v).toString();
-        return pyFloatRepr(v);
+        return pyNumber(v);
       case 'boolean':
         return v ? 'true' : 'false';
-      case 'bigint': {
-        const s = v.toString();
-        if (s.length - (v < 0n ? 1 : 0) > MAX_INT_DIGITS)
-          throw new RangeError(
-            `Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion`,
-          );
-        return s;
-      }
+      case 'bigint':
+        return pyBigInt(v);
       case 'object': {
         if (v === null) return 'null';
         if (stack.has(v)) throw new RangeError('Circular reference detected');

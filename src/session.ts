@@ -16,7 +16,7 @@ import {
 } from './cookie.ts';
 import { isPlainObject } from './json.ts';
 import { asTuple, isTuple, Markup, UUID } from './python-types.ts';
-import { checkSecretStrength } from './keys.ts';
+import { checkSecretStrength, MIN_SECRET_BYTES, secretLength } from './keys.ts';
 import { makeKeysList, type SecretKey } from './signer.ts';
 import { TaggedJSONSerializer, type SessionData, type SessionValue } from './tagged-json.ts';
 import { TimestampSigner, timestampToDate, type Clock } from './timed.ts';
@@ -24,8 +24,9 @@ import {
   DEFAULT_MAX_DECOMPRESSED_SIZE,
   URLSafeTimedSerializer,
   urlSafeDecodePayload,
-  urlSafeDumpPayload,
+  urlSafePayloadText,
 } from './url-safe.ts';
+import { base64Encode, intToBytes } from './encoding.ts';
 
 /** Flask's session salt (`SecureCookieSessionInterface.salt`). */
 export const DEFAULT_SALT = 'cookie-session';
@@ -176,28 +177,42 @@ function hasSecret(secret: unknown): secret is SecretKey {
   return (typeof secret === 'string' || isBytes(secret)) && secret.length > 0;
 }
 
-const signerCache = new Map<string, TimestampSigner>();
+/** What signing needs for one (secret, fallbacks, salt): made once, then reused. */
+interface Signing {
+  signer: TimestampSigner;
+  /** The secret is shorter than MIN_SECRET_BYTES. */
+  weak: boolean;
+}
+const signerCache = new Map<string, Signing>();
 const keyId = (k: SecretKey): string =>
   typeof k === 'string' ? 's' + k : 'b' + Array.from(k).join(',');
 
 /** The signer Flask builds: keys `[...fallbacks, secret]`, salt, HMAC key derivation, SHA-1. */
+function signingFor(secret: SecretKey, fallbacks: readonly SecretKey[], salt: string): Signing {
+  const id =
+    fallbacks.length === 0 && typeof secret === 'string'
+      ? salt + '\0s' + secret
+      : [salt, keyId(secret), ...fallbacks.map(keyId)].join('\0');
+  let s = signerCache.get(id);
+  if (!s) {
+    const signer = new TimestampSigner(makeKeysList([...fallbacks, secret]), {
+      salt,
+      keyDerivation: 'hmac',
+      digestMethod: 'sha1',
+    });
+    s = { signer, weak: secretLength(secret) < MIN_SECRET_BYTES };
+    if (signerCache.size >= 32) signerCache.delete(signerCache.keys().next().value!);
+    signerCache.set(id, s);
+  }
+  return s;
+}
+
 function signerFor(
   secret: SecretKey,
   fallbacks: readonly SecretKey[],
   salt: string,
 ): TimestampSigner {
-  const id = [salt, keyId(secret), ...fallbacks.map(keyId)].join('\0');
-  let s = signerCache.get(id);
-  if (!s) {
-    s = new TimestampSigner(makeKeysList([...fallbacks, secret]), {
-      salt,
-      keyDerivation: 'hmac',
-      digestMethod: 'sha1',
-    });
-    if (signerCache.size >= 32) signerCache.delete(signerCache.keys().next().value!);
-    signerCache.set(id, s);
-  }
-  return s;
+  return signingFor(secret, fallbacks, salt).signer;
 }
 
 /**
@@ -424,8 +439,20 @@ function sessionValue(
   ts: number,
 ): string {
   const signer = signerFor(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
-  const payload = urlSafeDumpPayload(utf8((options.serializer ?? serializer).dumps(data)));
-  return utf8DecodeStrict(signer.sign(payload, ts));
+  const value =
+    urlSafePayloadText((options.serializer ?? serializer).dumps(data)) + '.' + timestampText(ts);
+  return value + '.' + signer.signatureOfText(value);
+}
+
+let lastTs = -1;
+let lastTsText = '';
+/** base64(int_to_bytes(ts)), for the second most recently asked (it is the same all second). */
+function timestampText(ts: number): string {
+  if (ts !== lastTs) {
+    lastTsText = base64Encode(intToBytes(ts));
+    lastTs = ts;
+  }
+  return lastTsText;
 }
 
 /**
@@ -448,8 +475,9 @@ export function dumpSession(data: SessionData, options: DumpSessionOptions): str
       'The session is unavailable because no secret key was set. Set "secret" to the Flask app\'s SECRET_KEY.',
     );
   if (!isPlainObject(data)) throw new TypeError('"data" must be a plain object (the session dict)');
-  checkSecretStrength(options.secret, options.weakSecret ?? 'warn');
   const fallbacks = checkFallbacks(options.fallbacks);
+  if (signingFor(options.secret, fallbacks, options.salt ?? DEFAULT_SALT).weak)
+    checkSecretStrength(options.secret, options.weakSecret ?? 'warn');
   let session = data;
   if (options.permanent !== undefined) {
     session = Object.assign(Object.create(null), data) as SessionData;
@@ -535,11 +563,12 @@ export function refreshSession(read: SessionReadResult, options: DumpSessionOpti
     throw new TypeError(
       'The session is unavailable because no secret key was set. Set "secret" to the Flask app\'s SECRET_KEY.',
     );
-  checkSecretStrength(options.secret, options.weakSecret ?? 'warn');
   const fallbacks = checkFallbacks(options.fallbacks);
-  const signer = signerFor(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
+  const signing = signingFor(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
+  if (signing.weak) checkSecretStrength(options.secret, options.weakSecret ?? 'warn');
   const nowMs = clockMs(options.now);
-  const value = utf8DecodeStrict(signer.sign(utf8(read.payload), Math.floor(nowMs / 1000)));
+  const signed = read.payload + '.' + timestampText(Math.floor(nowMs / 1000));
+  const value = signed + '.' + signing.signer.signatureOfText(signed);
   const permanent = options.permanent ?? isPermanent(read.data);
   return finishCookie(value, permanent, nowMs, options);
 }

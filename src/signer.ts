@@ -11,6 +11,7 @@ import { BadSignature } from './errors.ts';
 import { HmacSha1 } from './_sha1.ts';
 import { base64Decode, base64Encode } from './encoding.ts';
 import {
+  asciiBytes,
   concatBytes,
   constantTimeEqual,
   includesBytes,
@@ -220,6 +221,11 @@ export class Signer {
       default:
         return key;
     }
+  }
+
+  /** The signature of a text value under the newest key, without allocating for the bytes. @internal */
+  signatureOfText(value: string): string {
+    return base64Encode(this.macOf(0, asciiBytes(value)));
   }
 
   /** The base64 signature of `value` under the newest key, as text. */

@@ -9,7 +9,7 @@ import { deflateOneShot, MAX_ONE_SHOT } from './_deflate.ts';
 import { inflateZlib } from './_inflate.ts';
 import { BadPayload } from './errors.ts';
 import { base64Decode, base64Encode } from './encoding.ts';
-import { utf8DecodeStrict } from './_bytes.ts';
+import { asciiBytes, utf8DecodeStrict } from './_bytes.ts';
 import { pyDumps, pyLoads } from './json.ts';
 import {
   Serializer,
@@ -53,10 +53,18 @@ export function zlibDecompress(
 
 /** `dump_payload` of the URL-safe mixin. @internal */
 export function urlSafeDumpPayload(json: Uint8Array): Uint8Array {
+  return asciiBytes(payloadText(json)).slice();
+}
+
+/** The payload segment for JSON text: compressed when that saves 2 bytes, then base64url. @internal */
+export function urlSafePayloadText(json: string): string {
+  return payloadText(asciiBytes(json));
+}
+
+function payloadText(json: Uint8Array): string {
   const compressed = zlibCompress(json);
-  if (compressed.length < json.length - 1)
-    return new TextEncoder().encode('.' + base64Encode(compressed));
-  return new TextEncoder().encode(base64Encode(json));
+  if (compressed.length < json.length - 1) return '.' + base64Encode(compressed);
+  return base64Encode(json);
 }
 
 /** `load_payload` of the URL-safe mixin, up to the JSON bytes. @internal */

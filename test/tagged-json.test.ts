@@ -93,3 +93,26 @@ test('sessions use a custom serializer when given one, on both sides', async () 
     { ' s': [1, 2] },
   );
 });
+
+test('the single-pass writer writes exactly what tag() + pyDumps write, on 3,000 random sessions', async () => {
+  const fc = (await import('fast-check')).default;
+  const { session } = await import('./interop/_arbitraries.ts');
+  const { pyDumps } = await import('../src/index.ts');
+  const s = new TaggedJSONSerializer();
+  fc.assert(
+    fc.property(session, (data) => {
+      const generic = pyDumps(s.tag(data), {
+        sortKeys: true,
+        ensureAscii: true,
+        separators: [',', ':'],
+      });
+      assert.equal(s.dumps(data), generic);
+    }),
+    { numRuns: 3000 },
+  );
+  const cyc: unknown[] = [];
+  cyc.push(cyc);
+  assert.throws(() => s.dumps({ c: cyc }), RangeError);
+  assert.throws(() => s.dumps({ u: undefined }), TypeError);
+  assert.throws(() => s.dumps({ d: new Date(NaN) }), RangeError);
+});
