@@ -420,29 +420,68 @@ function walkTree(tree: Uint16Array, maxCode: number, send: boolean): void {
   }
 }
 
+/** zlib's compress_block, with the bit writer on locals (a 32-bit accumulator, 2 bytes at a time). */
 function compressBlock(ltree: Uint16Array, dtree: Uint16Array): void {
+  const o = out;
+  let acc = biBuf;
+  let cnt = biValid;
+  let p = pending;
   for (let sx = 0; sx < symNext;) {
     let dist = sym[sx++]! | (sym[sx++]! << 8);
     let lc = sym[sx++]!;
-    if (dist === 0) sendBits(ltree[lc * 2]!, ltree[lc * 2 + 1]!);
-    else {
+    if (dist === 0) {
+      acc |= ltree[lc * 2]! << cnt;
+      cnt += ltree[lc * 2 + 1]!;
+    } else {
       let code = LENGTH_CODE[lc]!;
-      sendBits(ltree[(code + LITERALS + 1) * 2]!, ltree[(code + LITERALS + 1) * 2 + 1]!);
+      const c = (code + LITERALS + 1) * 2;
+      acc |= ltree[c]! << cnt;
+      cnt += ltree[c + 1]!;
+      if (cnt >= 16) {
+        o[p++] = acc & 0xff;
+        o[p++] = (acc >>> 8) & 0xff;
+        acc >>>= 16;
+        cnt -= 16;
+      }
       let extra = EXTRA_LBITS[code]!;
       if (extra !== 0) {
         lc -= BASE_LENGTH[code]!;
-        sendBits(lc, extra);
+        acc |= lc << cnt;
+        cnt += extra;
+        if (cnt >= 16) {
+          o[p++] = acc & 0xff;
+          o[p++] = (acc >>> 8) & 0xff;
+          acc >>>= 16;
+          cnt -= 16;
+        }
       }
       dist--;
       code = dCode(dist);
-      sendBits(dtree[code * 2]!, dtree[code * 2 + 1]!);
+      acc |= dtree[code * 2]! << cnt;
+      cnt += dtree[code * 2 + 1]!;
+      if (cnt >= 16) {
+        o[p++] = acc & 0xff;
+        o[p++] = (acc >>> 8) & 0xff;
+        acc >>>= 16;
+        cnt -= 16;
+      }
       extra = EXTRA_DBITS[code]!;
       if (extra !== 0) {
         dist -= BASE_DIST[code]!;
-        sendBits(dist, extra);
+        acc |= dist << cnt;
+        cnt += extra;
       }
     }
+    if (cnt >= 16) {
+      o[p++] = acc & 0xff;
+      o[p++] = (acc >>> 8) & 0xff;
+      acc >>>= 16;
+      cnt -= 16;
+    }
   }
+  pending = p;
+  biBuf = acc & 0xffff;
+  biValid = cnt;
   sendBits(ltree[END_BLOCK * 2]!, ltree[END_BLOCK * 2 + 1]!);
 }
 
