@@ -19,15 +19,9 @@ let scratch = new Uint8Array(4096);
  * ASCII text of signing and serializing). @internal
  */
 export function asciiBytes(s: string): Uint8Array {
-  const n = s.length;
-  if (n * 3 > scratch.length) scratch = new Uint8Array(Math.max(n * 3, scratch.length * 2));
-  const buf = scratch;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) return buf.subarray(0, encoder.encodeInto(s, buf).written);
-    buf[i] = c;
-  }
-  return buf.subarray(0, n);
+  if (s.length * 3 > scratch.length)
+    scratch = new Uint8Array(Math.max(s.length * 3, scratch.length * 2));
+  return scratch.subarray(0, encoder.encodeInto(s, scratch).written);
 }
 
 /** Strict UTF-8 decode, like Python's `bytes.decode('utf-8')`: throws TypeError on invalid input. */

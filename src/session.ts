@@ -7,6 +7,7 @@
 
 import { BadPayload, BadSignature, CookieTooLarge, SignatureExpired } from './errors.ts';
 import { isBytes, utf8, utf8DecodeStrict } from './_bytes.ts';
+import { httpDate } from './http-date.ts';
 import {
   cookieSizeWarning,
   dumpCookie,
@@ -188,7 +189,32 @@ const keyId = (k: SecretKey): string =>
   typeof k === 'string' ? 's' + k : 'b' + Array.from(k).join(',');
 
 /** The signer Flask builds: keys `[...fallbacks, secret]`, salt, HMAC key derivation, SHA-1. */
+let last:
+  | { secret: SecretKey; fallbacks: readonly SecretKey[]; salt: string; signing: Signing }
+  | undefined;
+
 function signingFor(secret: SecretKey, fallbacks: readonly SecretKey[], salt: string): Signing {
+  // the same configuration as last time (the usual case: one app, one secret), compared by value
+  if (
+    last !== undefined &&
+    typeof secret === 'string' &&
+    last.secret === secret &&
+    last.salt === salt &&
+    sameKeys(last.fallbacks, fallbacks)
+  )
+    return last.signing;
+  const signing = lookupSigning(secret, fallbacks, salt);
+  last = { secret, fallbacks: fallbacks.slice(), salt, signing };
+  return signing;
+}
+
+function sameKeys(a: readonly SecretKey[], b: readonly SecretKey[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'string' || a[i] !== b[i]) return false;
+  return true;
+}
+
+function lookupSigning(secret: SecretKey, fallbacks: readonly SecretKey[], salt: string): Signing {
   const id =
     fallbacks.length === 0 && typeof secret === 'string'
       ? salt + '\0s' + secret
@@ -509,23 +535,21 @@ function finishCookie(
   options: DumpSessionOptions,
 ): string {
   const name = options.cookieName ?? 'session';
-  const attrs: DumpCookieOptions = {
-    domain: options.domain,
-    path: options.path ?? '/',
-    secure: options.secure ?? false,
-    httpOnly: options.httpOnly ?? true,
-    sameSite: options.sameSite,
-    partitioned: options.partitioned ?? false,
-  };
+  let header: string;
   if (value === '') {
-    attrs.expires = 0;
-    attrs.maxAge = 0;
-  } else if (permanent) {
-    const lifetime = options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
-    // datetime.now(utc) + timedelta(seconds=lifetime), to the microsecond, then floored
-    attrs.expires = Math.floor((Math.round(nowMs * 1000) + Math.round(lifetime * 1e6)) / 1e6);
+    header = dumpCookie(name, '', { ...attributes(options), expires: 0, maxAge: 0 });
+  } else {
+    const parts = headerParts(options);
+    header = parts.head + value + parts.domain;
+    if (permanent) {
+      const lifetime = options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
+      // datetime.now(utc) + timedelta(seconds=lifetime), to the microsecond, then floored
+      header +=
+        '; Expires=' +
+        expiresText(Math.floor((Math.round(nowMs * 1000) + Math.round(lifetime * 1e6)) / 1e6));
+    }
+    header += parts.tail;
   }
-  const header = dumpCookie(name, value, attrs);
   const limit = options.maxCookieSize ?? MAX_COOKIE_SIZE;
   const warning = cookieSizeWarning(name, value, header, limit);
   if (warning !== undefined) {
@@ -536,6 +560,60 @@ function finishCookie(
     else if (typeof policy === 'function') policy(err);
   }
   return header;
+}
+
+/** The cookie attributes of the options, with Flask's defaults. */
+function attributes(options: DumpSessionOptions): DumpCookieOptions {
+  return {
+    domain: options.domain,
+    path: options.path ?? '/',
+    secure: options.secure ?? false,
+    httpOnly: options.httpOnly ?? true,
+    sameSite: options.sameSite,
+    partitioned: options.partitioned ?? false,
+  };
+}
+
+/**
+ * The fixed text around a cookie value, computed once per attribute set by Werkzeug's dump_cookie
+ * itself: `name=`, then `; Domain=…`, then (after Expires) `; Secure; HttpOnly; Path=…; …`.
+ */
+interface HeaderParts {
+  head: string;
+  domain: string;
+  tail: string;
+}
+const partsCache = new Map<string, HeaderParts>();
+function headerParts(options: DumpSessionOptions): HeaderParts {
+  const name = options.cookieName ?? 'session';
+  const key = `${name}\0${options.domain ?? ''}\0${options.path ?? '/'}\0${options.secure ?? false}\0${options.httpOnly ?? true}\0${options.sameSite ?? ''}\0${options.partitioned ?? false}`;
+  let parts = partsCache.get(key);
+  if (parts === undefined) {
+    // Werkzeug's order: name=value, Domain, Expires, Max-Age, Secure, HttpOnly, Path, SameSite, ...
+    const attrs = attributes(options);
+    const withDomain = dumpCookie(name, '\0', { domain: attrs.domain });
+    const full = dumpCookie(name, '\0', attrs);
+    const cut = withDomain.indexOf('\0');
+    parts = {
+      head: withDomain.slice(0, cut),
+      domain: withDomain.slice(cut + 1),
+      tail: full.slice(withDomain.length),
+    };
+    if (partsCache.size >= 64) partsCache.delete(partsCache.keys().next().value!);
+    partsCache.set(key, parts);
+  }
+  return parts;
+}
+
+let lastExpires = NaN;
+let lastExpiresText = '';
+/** http_date of an Expires second (the same for a whole second of requests). */
+function expiresText(seconds: number): string {
+  if (seconds !== lastExpires) {
+    lastExpiresText = httpDate(seconds);
+    lastExpires = seconds;
+  }
+  return lastExpiresText;
 }
 
 /**
