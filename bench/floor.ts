@@ -25,7 +25,8 @@ function timestamp(now: number): string {
 export function floorDump(key: Buffer, data: unknown): string {
   const json = Buffer.from(JSON.stringify(data));
   const z = deflateSync(json);
-  const payload = z.length < json.length - 1 ? '.' + z.toString('base64url') : json.toString('base64url');
+  const payload =
+    z.length < json.length - 1 ? '.' + z.toString('base64url') : json.toString('base64url');
   return floorSign(key, payload);
 }
 
@@ -56,6 +57,8 @@ export function floorLoad(key: Buffer, header: string, maxAge: number): unknown 
   const age = Math.floor(Date.now() / 1000) - t;
   if (age < 0 || age > maxAge) return {};
   const payload = signed.slice(0, tdot);
-  const raw = payload.startsWith('.') ? inflateSync(Buffer.from(payload.slice(1), 'base64url')) : Buffer.from(payload, 'base64url');
+  const raw = payload.startsWith('.')
+    ? inflateSync(Buffer.from(payload.slice(1), 'base64url'))
+    : Buffer.from(payload, 'base64url');
   return JSON.parse(raw.toString('utf8'));
 }

@@ -38,7 +38,13 @@ export const medium: SessionData = {
   ],
   currency: 'EUR',
   locale: 'fr_FR',
-  shipping: { name: 'Zoë Dupré', street: '12 rue de la Paix', city: 'Paris', zip: '75002', country: 'FR' },
+  shipping: {
+    name: 'Zoë Dupré',
+    street: '12 rue de la Paix',
+    city: 'Paris',
+    zip: '75002',
+    country: 'FR',
+  },
 };
 
 /** Mixed data, ~3.5 KB of JSON, still under 4093 bytes once compressed. */
@@ -51,7 +57,9 @@ export const large: SessionData = {
     title: `Product ${i} – ${['bleu', 'rouge', 'vert', 'noir'][i % 4]}`,
     seen: 1763600000 + i * 97,
   })),
-  ab_tests: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`exp_${i}`, hex(200 + i, 12)])),
+  ab_tests: Object.fromEntries(
+    Array.from({ length: 12 }, (_, i) => [`exp_${i}`, hex(200 + i, 12)]),
+  ),
   nonce: hex(300, 64),
 };
 

@@ -5,6 +5,15 @@
  * @module
  */
 
+/**
+ * A new prototype-less object. `Object.setPrototypeOf({}, null)` keeps V8's fast object layout
+ * (`Object.create(null)` starts in dictionary mode): a third of the memory, and faster to fill.
+ * @internal
+ */
+export function nullObject(): Record<string, unknown> {
+  return Object.setPrototypeOf({}, null) as Record<string, unknown>;
+}
+
 /** A JSON object as this module reads it: a prototype-less record, so `__proto__` is plain data. */
 export type JSONObject = { [key: string]: JSONValue };
 /** What {@link pyDumps} writes and {@link pyLoads} reads. Integers outside ±(2**53-1) are bigints. */
@@ -314,7 +323,7 @@ function fromNative(
       }
       return v;
     }
-    const obj = Object.create(null) as JSONObject;
+    const obj = nullObject() as JSONObject;
     let first: string | undefined;
     for (const k in v) {
       first ??= k;
@@ -453,7 +462,7 @@ function parsePython(text: string, hook: LoadsOptions['objectHook'], maxDepth: n
       case 0x7b: {
         if (++depth > maxDepth) throw new RangeError(`JSON nesting deeper than ${maxDepth} levels`);
         i++;
-        const obj = Object.create(null) as JSONObject;
+        const obj = nullObject() as JSONObject;
         let first: string | undefined;
         ws();
         if (text.charCodeAt(i) === 0x7d) {

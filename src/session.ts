@@ -6,7 +6,7 @@
  */
 
 import { BadPayload, BadSignature, CookieTooLarge, SignatureExpired } from './errors.ts';
-import { isBytes, utf8, utf8DecodeStrict } from './_bytes.ts';
+import { asciiBytes, isBytes, utf8, utf8DecodeStrict } from './_bytes.ts';
 import { httpDate } from './http-date.ts';
 import {
   cookieSizeWarning,
@@ -15,7 +15,7 @@ import {
   MAX_COOKIE_SIZE,
   type DumpCookieOptions,
 } from './cookie.ts';
-import { isPlainObject } from './json.ts';
+import { isPlainObject, nullObject } from './json.ts';
 import { asTuple, isTuple, Markup, UUID } from './python-types.ts';
 import { checkSecretStrength, MIN_SECRET_BYTES, secretLength } from './keys.ts';
 import { makeKeysList, type SecretKey } from './signer.ts';
@@ -128,6 +128,12 @@ export interface DumpSessionOptions extends SessionConfig {
    * a function receives the error. @default 'warn'
    */
   onOversize?: 'warn' | 'throw' | 'ignore' | ((error: CookieTooLarge) => void) | undefined;
+  /**
+   * Reuse the compressed payload of a recent identical JSON text (up to 256 texts of at most 16,000
+   * characters): writing the same session again then costs serialization and signing only. The
+   * bytes are the same either way. @default true
+   */
+  cache?: boolean | undefined;
   /**
    * What to do about a secret shorter than 16 bytes: `'warn'` once per secret with
    * `console.warn`, `'throw'` a RangeError, or `'ignore'`. @default 'warn'
@@ -351,12 +357,24 @@ export function readSession(
   let payload: Uint8Array;
   let ts: number | bigint;
   let keyIndex: number;
+  const tolerance = options.clockTolerance ?? 0;
+  // The cookie's bytes go in a shared buffer; a failure is replayed on a copy of its own, so that
+  // the error handed back (with its payload) does not share that buffer.
+  const bytes = asciiBytes(value);
   try {
-    ({
-      value: payload,
-      ts,
-      keyIndex,
-    } = signer.unsignTimed(utf8(value), maxAge, options.now, options.clockTolerance ?? 0));
+    try {
+      ({
+        value: payload,
+        ts,
+        keyIndex,
+      } = signer.unsignTimed(bytes, maxAge, options.now, tolerance));
+    } catch {
+      ({
+        value: payload,
+        ts,
+        keyIndex,
+      } = signer.unsignTimed(utf8(value), maxAge, options.now, tolerance));
+    }
   } catch (e) {
     if (e instanceof SignatureExpired)
       return empty('expired', { error: e, issuedAt: e.dateSigned });
@@ -371,12 +389,14 @@ export function readSession(
   } catch (e) {
     throw new BadPayload('The cookie is signed with a timestamp after year 9999', { cause: e });
   }
-  const payloadText = utf8DecodeStrict(payload);
+  // an ASCII cookie's bytes are its characters: the payload text is a slice, not a decode
+  const payloadText =
+    bytes.length === value.length ? value.slice(0, payload.length) : utf8DecodeStrict(payload);
   const maxDecompressed = options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE;
   // A payload already decoded with the same limits is not decoded again: its data is copied.
   const cacheable = options.serializer === undefined && options.cache !== false;
-  const cacheKey = cacheable ? `${options.maxDepth ?? ''}:${maxDecompressed}:${payloadText}` : '';
-  const cached = cacheable ? payloadCache.get(cacheKey) : undefined;
+  const cache = cacheable ? cacheFor(options.maxDepth, maxDecompressed) : undefined;
+  const cached = cache?.get(payloadText);
   if (cached !== undefined) {
     return { status: 'valid', data: copySession(cached), issuedAt, keyIndex, payload: payloadText };
   }
@@ -392,16 +412,24 @@ export function readSession(
       { cause: e },
     );
   }
-  if (cacheable && payloadText.length <= MAX_CACHED_PAYLOAD) {
-    if (payloadCache.size >= PAYLOAD_CACHE_SIZE)
-      payloadCache.delete(payloadCache.keys().next().value!);
-    payloadCache.set(cacheKey, copySession(data));
+  if (cache !== undefined && payloadText.length <= MAX_CACHED_PAYLOAD) {
+    if (cache.size >= PAYLOAD_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(payloadText, copySession(data));
   }
   return { status: 'valid', data, issuedAt, keyIndex, payload: payloadText };
 }
 
-/** Decoded payloads by payload text (verified cookies only), oldest first. */
-const payloadCache = new Map<string, SessionData>();
+/** Decoded payloads by payload text (verified cookies only), oldest first, per set of limits. */
+const payloadCaches = new Map<string, Map<string, SessionData>>();
+function cacheFor(maxDepth: number | undefined, maxDecompressed: number): Map<string, SessionData> {
+  const id = `${maxDepth ?? ''}:${maxDecompressed}`;
+  let c = payloadCaches.get(id);
+  if (c === undefined) {
+    if (payloadCaches.size >= 8) payloadCaches.clear();
+    payloadCaches.set(id, (c = new Map()));
+  }
+  return c;
+}
 const PAYLOAD_CACHE_SIZE = 512;
 const MAX_CACHED_PAYLOAD = 8192;
 
@@ -425,7 +453,7 @@ function copyValue(v: unknown): unknown {
   if (v instanceof Uint8Array) return v.slice();
   if (v instanceof Date) return new Date(v.getTime());
   if (v instanceof Markup || v instanceof UUID) return v; // immutable
-  const o = Object.create(null) as Record<string, unknown>;
+  const o = nullObject();
   for (const k in v) o[k] = copyValue((v as Record<string, unknown>)[k]);
   return o;
 }
@@ -465,10 +493,15 @@ function sessionValue(
   ts: number,
 ): string {
   const signer = signerFor(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
-  const value =
-    urlSafePayloadText((options.serializer ?? serializer).dumps(data)) + '.' + timestampText(ts);
+  const tagged = options.serializer ?? serializer;
+  const bytes = tagged.dumpsBytes(data);
+  // the JSON is ASCII: its text is the cache key, its bytes what is compressed
+  const json = bytes ? asciiText.decode(bytes) : tagged.dumps(data);
+  const value = urlSafePayloadText(json, options.cache !== false, bytes) + '.' + timestampText(ts);
   return value + '.' + signer.signatureOfText(value);
 }
+
+const asciiText = /* @__PURE__ */ new TextDecoder();
 
 let lastTs = -1;
 let lastTsText = '';

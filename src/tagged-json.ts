@@ -11,7 +11,6 @@ import {
   compareCodePoints,
   pyBigInt,
   pyNumber,
-  pyStringLiteral,
   DEFAULT_MAX_DEPTH,
   isPlainObject,
   pyDumps,
@@ -375,13 +374,22 @@ export class TaggedJSONSerializer {
    *   deeper than `maxDepth` (it could not be read back), or an integer past 4300 digits
    */
   dumps(value: unknown): string {
-    if (this.builtinOnly && this.sortKeys) return writeTagged(value, this.maxDepth);
+    if (this.builtinOnly && this.sortKeys)
+      return textDecoder.decode(writeTaggedBytes(value, this.maxDepth));
     return pyDumps(this.tag(value), {
       sortKeys: this.sortKeys,
       ensureAscii: true,
       separators: [',', ':'],
       maxDepth: this.maxDepth,
     });
+  }
+
+  /**
+   * {@link dumps} as ASCII bytes in a shared buffer, valid until the next call; undefined when the
+   * serializer has tags of its own (use {@link dumps}). @internal
+   */
+  dumpsBytes(value: unknown): Uint8Array | undefined {
+    return this.builtinOnly && this.sortKeys ? writeTaggedBytes(value, this.maxDepth) : undefined;
   }
 
   /**
@@ -401,66 +409,236 @@ export class TaggedJSONSerializer {
 
 const TAG_KEYS = new Set([' di', ' t', ' b', ' m', ' u', ' d']);
 
+// The single-pass writer's output buffer (writing is synchronous, so one buffer serves all calls).
+let buf = new Uint8Array(4096);
+let at = 0;
+const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+/** Printable ASCII without `"` and `\`: copied as it is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function room(n: number): void {
+  if (at + n <= buf.length) return;
+  const bigger = new Uint8Array(Math.max(buf.length * 2, at + n + 1024));
+  bigger.set(buf.subarray(0, at));
+  buf = bigger;
+}
+
+/** ASCII text, as it is. */
+function putAscii(s: string): void {
+  const n = s.length;
+  room(n);
+  const b = buf;
+  let p = at;
+  for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+  at = p;
+}
+
+/** A string literal with Python's `ensure_ascii` escapes (see pyStringLiteral). */
+function putString(s: string): void {
+  if (PLAIN.test(s)) {
+    room(s.length + 2);
+    buf[at++] = 0x22;
+    putAscii(s);
+    buf[at++] = 0x22;
+    return;
+  }
+  room(s.length * 6 + 2);
+  const b = buf;
+  let p = at;
+  b[p++] = 0x22;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c) {
+      b[p++] = c;
+      continue;
+    }
+    b[p++] = 0x5c;
+    switch (c) {
+      case 0x22:
+        b[p++] = 0x22;
+        break;
+      case 0x5c:
+        b[p++] = 0x5c;
+        break;
+      case 0x08:
+        b[p++] = 0x62;
+        break;
+      case 0x0c:
+        b[p++] = 0x66;
+        break;
+      case 0x0a:
+        b[p++] = 0x6e;
+        break;
+      case 0x0d:
+        b[p++] = 0x72;
+        break;
+      case 0x09:
+        b[p++] = 0x74;
+        break;
+      default:
+        b[p++] = 0x75;
+        b[p++] = HEX[c >> 12]!;
+        b[p++] = HEX[(c >> 8) & 15]!;
+        b[p++] = HEX[(c >> 4) & 15]!;
+        b[p++] = HEX[c & 15]!;
+    }
+  }
+  b[p++] = 0x22;
+  at = p;
+}
+
 /**
  * Flask's eight tags and `json.dumps(sort_keys=True, ensure_ascii=True, separators=(",", ":"))`
- * in one pass, without building the tagged tree: the same text as `pyDumps(tag(value))`, checked by
- * the test suite against that and against Flask.
+ * in one pass, into a byte buffer, without building the tagged tree: the same text as
+ * `pyDumps(tag(value))`, checked by the test suite against that and against Flask.
+ * @returns the JSON bytes in a shared buffer, valid until the next call
  */
-function writeTagged(root: unknown, maxDepth: number): string {
+let active = 0;
+
+export function writeTaggedBytes(root: unknown, maxDepth: number): Uint8Array {
+  if (active > 0) {
+    // re-entered from an __html__() that serializes: write the inner value into a buffer of its own
+    const outerBuf = buf;
+    const outerAt = at;
+    buf = new Uint8Array(256);
+    try {
+      return writeTaggedBytesNow(root, maxDepth).slice();
+    } finally {
+      buf = outerBuf;
+      at = outerAt;
+    }
+  }
+  return writeTaggedBytesNow(root, maxDepth);
+}
+
+function writeTaggedBytesNow(root: unknown, maxDepth: number): Uint8Array {
+  at = 0;
+  active++;
+  try {
+    return writeAll(root, maxDepth);
+  } finally {
+    active--;
+  }
+}
+
+function writeAll(root: unknown, maxDepth: number): Uint8Array {
   const stack: object[] = [];
-  const write = (v: unknown): string => {
+  const write = (v: unknown): void => {
     switch (typeof v) {
       case 'string':
-        return pyStringLiteral(v);
+        putString(v);
+        return;
       case 'number':
-        return pyNumber(v);
+        putAscii(pyNumber(v));
+        return;
       case 'boolean':
-        return v ? 'true' : 'false';
+        putAscii(v ? 'true' : 'false');
+        return;
       case 'bigint':
-        return pyBigInt(v);
+        putAscii(pyBigInt(v));
+        return;
       case 'object': {
-        if (v === null) return 'null';
+        if (v === null) {
+          putAscii('null');
+          return;
+        }
         if (stack.length >= maxDepth)
           throw new RangeError(`Nesting deeper than ${maxDepth} levels: it could not be read back`);
         if (stack.includes(v)) throw new RangeError('Circular reference detected');
         if (isPlainObject(v)) {
           const keys = Object.keys(v);
           stack.push(v);
-          let out: string;
           if (keys.length === 1 && TAG_KEYS.has(keys[0]!)) {
             // TagDict: a one-key dict whose key looks like a tag
             const k = keys[0]!;
-            out = '{" di":{' + pyStringLiteral(k + '__') + ':' + write(v[k]) + '}}';
+            putAscii('{" di":{');
+            putString(k + '__');
+            putAscii(':');
+            write(v[k]);
+            putAscii('}}');
           } else {
-            if (keys.length > 1) keys.sort(compareCodePoints);
-            out = '{';
+            if (keys.length > 1) sortKeys(keys);
+            room(1);
+            buf[at++] = 0x7b;
             for (let i = 0; i < keys.length; i++) {
               const k = keys[i]!;
-              out += (i ? ',' : '') + pyStringLiteral(k) + ':' + write(v[k]);
+              if (i) {
+                room(1);
+                buf[at++] = 0x2c;
+              }
+              putString(k);
+              room(1);
+              buf[at++] = 0x3a;
+              write(v[k]);
             }
-            out += '}';
+            room(1);
+            buf[at++] = 0x7d;
           }
           stack.pop();
-          return out;
+          return;
         }
         if (Array.isArray(v)) {
+          const t = isTuple(v);
           stack.push(v);
-          let out = isTuple(v) ? '{" t":[' : '[';
-          for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + write(v[i]);
+          putAscii(t ? '{" t":[' : '[');
+          for (let i = 0; i < v.length; i++) {
+            if (i) {
+              room(1);
+              buf[at++] = 0x2c;
+            }
+            write(v[i]);
+          }
+          putAscii(t ? ']}' : ']');
           stack.pop();
-          return out + (isTuple(v) ? ']}' : ']');
+          return;
         }
-        if (isBytes(v)) return '{" b":"' + b64encodeStandard(v) + '"}';
+        if (isBytes(v)) {
+          putAscii('{" b":"');
+          putAscii(b64encodeStandard(v));
+          putAscii('"}');
+          return;
+        }
         const html = (v as { __html__?: unknown }).__html__;
-        if (typeof html === 'function')
-          return '{" m":' + pyStringLiteral(String(html.call(v))) + '}';
-        if (v instanceof UUID) return '{" u":"' + v.hex + '"}';
-        if (v instanceof Date) return '{" d":"' + httpDate(v) + '"}';
+        if (typeof html === 'function') {
+          putAscii('{" m":');
+          putString(String(html.call(v)));
+          putAscii('}');
+          return;
+        }
+        if (v instanceof UUID) {
+          putAscii('{" u":"' + v.hex + '"}');
+          return;
+        }
+        if (v instanceof Date) {
+          putAscii('{" d":"' + httpDate(v) + '"}');
+          return;
+        }
       }
     }
     throw new TypeError(
       `Object of type ${v === undefined ? 'undefined' : typeof v === 'object' ? ((v as object).constructor?.name ?? 'Object') : typeof v} is not JSON serializable`,
     );
   };
-  return write(root);
+  write(root);
+  return buf.subarray(0, at);
+}
+
+const textDecoder = /* @__PURE__ */ new TextDecoder();
+
+/** Sorts keys by code point; an insertion sort for the few keys of most dicts (sort() allocates). */
+function sortKeys(keys: string[]): void {
+  const n = keys.length;
+  if (n > 24) {
+    keys.sort(compareCodePoints);
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && compareCodePoints(keys[j]!, k) > 0) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
 }

@@ -116,3 +116,14 @@ test('the single-pass writer writes exactly what tag() + pyDumps write, on 3,000
   assert.throws(() => s.dumps({ u: undefined }), TypeError);
   assert.throws(() => s.dumps({ d: new Date(NaN) }), RangeError);
 });
+
+test('an __html__ that serializes while the writer is busy gets its own buffer', () => {
+  const s = new TaggedJSONSerializer();
+  class Widget {
+    __html__(): string {
+      return s.dumps({ x: [1, 2, 3] });
+    }
+  }
+  const inner = new Widget();
+  assert.equal(s.dumps({ a: 'before', m: inner, z: 'after' }), '{"a":"before","m":{" m":"{\\"x\\":[1,2,3]}"},"z":"after"}');
+});
