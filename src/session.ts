@@ -617,7 +617,37 @@ interface HeaderParts {
   tail: string;
 }
 const partsCache = new Map<string, HeaderParts>();
+let lastOptions: DumpSessionOptions | undefined;
+let lastParts: HeaderParts | undefined;
 function headerParts(options: DumpSessionOptions): HeaderParts {
+  // the same options object as last time (a server passes one per app): compared field by field
+  const o = lastOptions;
+  if (
+    o !== undefined &&
+    o.cookieName === options.cookieName &&
+    o.domain === options.domain &&
+    o.path === options.path &&
+    o.secure === options.secure &&
+    o.httpOnly === options.httpOnly &&
+    o.sameSite === options.sameSite &&
+    o.partitioned === options.partitioned
+  )
+    return lastParts!;
+  lastParts = lookupParts(options);
+  lastOptions = {
+    secret: '',
+    cookieName: options.cookieName,
+    domain: options.domain,
+    path: options.path,
+    secure: options.secure,
+    httpOnly: options.httpOnly,
+    sameSite: options.sameSite,
+    partitioned: options.partitioned,
+  };
+  return lastParts;
+}
+
+function lookupParts(options: DumpSessionOptions): HeaderParts {
   const name = options.cookieName ?? 'session';
   const key = `${name}\0${options.domain ?? ''}\0${options.path ?? '/'}\0${options.secure ?? false}\0${options.httpOnly ?? true}\0${options.sameSite ?? ''}\0${options.partitioned ?? false}`;
   let parts = partsCache.get(key);
