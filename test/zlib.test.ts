@@ -124,6 +124,8 @@ const python =
   spawnSync('python3', ['-c', 'import zlib'], { encoding: 'utf8' }).status === 0
     ? 'python3'
     : undefined;
+if (!python && process.env['CI'] === 'true')
+  throw new Error('CI=true and python3 is missing: cannot check against CPython zlib');
 
 test(
   "both agree with CPython's zlib itself",
