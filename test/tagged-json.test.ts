@@ -125,5 +125,8 @@ test('an __html__ that serializes while the writer is busy gets its own buffer',
     }
   }
   const inner = new Widget();
-  assert.equal(s.dumps({ a: 'before', m: inner, z: 'after' }), '{"a":"before","m":{" m":"{\\"x\\":[1,2,3]}"},"z":"after"}');
+  assert.equal(
+    s.dumps({ a: 'before', m: inner, z: 'after' }),
+    '{"a":"before","m":{" m":"{\\"x\\":[1,2,3]}"},"z":"after"}',
+  );
 });
