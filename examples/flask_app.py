@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 
-from flask import Flask, jsonify, session
+from flask import Flask, flash, get_flashed_messages, jsonify, session
 from werkzeug.serving import make_server
 
 app = Flask(__name__)
@@ -61,6 +61,17 @@ def set_key(key, value):
 @app.route("/get/<key>")
 def get_key(key):
     return jsonify({"value": session.get(key)})
+
+
+@app.route("/flash/<category>/<message>")
+def flash_message(category, message):
+    flash(message, category)
+    return jsonify({"flashed": [category, message]})
+
+
+@app.route("/flashes/")
+def flashes():
+    return jsonify(get_flashed_messages(with_categories=True))
 
 
 def main():

@@ -27,6 +27,12 @@ export type {
   SigningSerializerOptions,
 } from './session.ts';
 
+// Flask's session semantics for servers, flashed messages, config from Flask keys
+export { Session, SessionInterface, flash, getFlashedMessages } from './session-interface.ts';
+export type { SessionOptions, SaveResult, FlashedMessagesOptions } from './session-interface.ts';
+export { flaskConfigFromEnv, sessionOptionsFromFlaskConfig } from './flask-config.ts';
+export type { FlaskSessionConfig } from './flask-config.ts';
+
 // Flask's tagged JSON (flask/json/tag.py) and the Python types it carries
 export { TaggedJSONSerializer, JSONTag } from './tagged-json.ts';
 export type { SessionValue, SessionData, JSONTagClass, TaggedJSONOptions } from './tagged-json.ts';

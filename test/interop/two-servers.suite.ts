@@ -8,10 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   cookieHeader,
@@ -22,10 +19,9 @@ import {
   readSession,
   type SessionData,
 } from '../../src/index.ts';
-import { flaskOrSkip, REPO_ROOT, type FlaskPython, type FlaskVersion } from './_python.ts';
+import { flaskOrSkip, type FlaskPython, type FlaskVersion } from './_python.ts';
+import { startFlaskApp, startNodeServer } from './_servers.ts';
 
-const FLASK_APP = REPO_ROOT + 'examples/flask_app.py';
-const STARTUP_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 const TEST_TIMEOUT = { timeout: 20_000 };
 
@@ -112,121 +108,30 @@ function saveSession(
 
 /** Everything still running; each entry stops one server. */
 const running = new Set<() => Promise<void>>();
-const children = new Set<ChildProcess>();
-// Last resort if the runner exits before the after() hooks could run.
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
-
-/** `promise`, or `onTimeout()` after `ms`; the timer never outlives the race. */
-async function within<T>(ms: number, promise: Promise<T>, onTimeout: () => T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<T>((resolve, reject) => {
-    timer = setTimeout(() => {
-      try {
-        resolve(onTimeout());
-      } catch (e) {
-        reject(e);
-      }
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, 'exit').then(() => true);
-    child.kill('SIGTERM');
-    if (!(await within(3000, exited, () => false))) {
-      child.kill('SIGKILL');
-      await within(2000, exited, () => false);
-    }
-  }
-  children.delete(child);
-}
 
 /** Starts the Flask app; resolves to its base URL and the function that stops it. */
 async function startFlask(
   flask: FlaskPython,
   config: SiteConfig,
 ): Promise<[string, () => Promise<void>]> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SECRET_KEY: config.secret,
-    PYTHONDONTWRITEBYTECODE: '1',
-  };
-  delete env['SECRET_KEY_FALLBACKS'];
-  delete env['PERMANENT_SESSION_LIFETIME'];
-  if (config.fallbacks?.length) env['SECRET_KEY_FALLBACKS'] = config.fallbacks.join(',');
-  if (config.permanentLifetime !== undefined)
-    env['PERMANENT_SESSION_LIFETIME'] = String(config.permanentLifetime);
-
-  const child = spawn(flask.python, [FLASK_APP, '--port', '0', '--host', '127.0.0.1'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
+  const app = await startFlaskApp(flask, config);
   const stop = async (): Promise<void> => {
     running.delete(stop);
-    await stopChild(child);
+    await app.stop();
   };
   running.add(stop);
-
-  let stderr = ''; // Werkzeug's request log and any traceback; the tail is kept for error messages
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  let stdout = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(
-        new Error(
-          `Flask did not print "LISTENING <port>" within ${STARTUP_TIMEOUT_MS} ms\n${stderr}`,
-        ),
-      );
-    }, STARTUP_TIMEOUT_MS);
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const m = /^LISTENING (\d+)$/m.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`Flask exited (${code ?? signal}) before listening\n${stderr}`));
-    });
-  });
-  return [`http://127.0.0.1:${port}`, stop];
+  return [app.url, stop];
 }
 
 /** Starts the Node server; resolves to its base URL and the function that stops it. */
 async function startNode(config: SiteConfig): Promise<[string, () => Promise<void>]> {
-  const server = createServer(nodeApp(config));
+  const server = await startNodeServer(nodeApp(config));
   const stop = async (): Promise<void> => {
     running.delete(stop);
-    server.closeAllConnections();
-    await within(
-      3000,
-      new Promise<void>((resolve) => server.close(() => resolve())),
-      () => undefined,
-    );
+    await server.stop();
   };
   running.add(stop);
-  server.listen(0, '127.0.0.1');
-  await within(STARTUP_TIMEOUT_MS, once(server, 'listening'), () => {
-    throw new Error(`Node server did not listen within ${STARTUP_TIMEOUT_MS} ms`);
-  });
-  return [`http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop];
+  return [server.url, stop];
 }
 
 /** Stops every server still running (the after() hooks; also after a failed start). */

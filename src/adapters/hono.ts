@@ -1,0 +1,53 @@
+/**
+ * Flask sessions for Hono: `c.get('session')` behaves like `flask.session`.
+ * @module
+ */
+
+import type { MiddlewareHandler } from 'hono';
+import { SessionInterface, type Session, type SessionOptions } from '../session-interface.ts';
+import type { SessionData } from '../tagged-json.ts';
+import { varyWithCookie } from './_vary.ts';
+
+export { Session, flash, getFlashedMessages } from '../session-interface.ts';
+export type { SessionOptions } from '../session-interface.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The request's Flask session (flask-session-cookie/hono). */
+    session: Session;
+  }
+}
+
+/**
+ * Middleware that puts the request's Flask session in `c.get('session')` and, after the handler,
+ * sends what Flask would send (`Set-Cookie`, `Vary: Cookie`).
+ * @example
+ * ```ts
+ * const app = new Hono();
+ * app.use(flaskSession({ secret: process.env.SECRET_KEY! }));
+ * app.get('/', (c) => c.text(`hello ${c.get('session').get('uname')}`));
+ * ```
+ */
+export function flaskSession<T extends SessionData = SessionData>(
+  options: SessionOptions,
+): MiddlewareHandler<{ Variables: { session: Session<T> } }> {
+  const sessions = new SessionInterface<T>(options);
+  return async (c, next) => {
+    const session = sessions.openLazily(() => c.req.header('Cookie'));
+    c.set('session', session);
+    await next();
+    const r = sessions.save(session);
+    if (r.setCookie === undefined && !r.vary) return;
+    const apply = (headers: Headers): void => {
+      if (r.setCookie !== undefined) headers.append('Set-Cookie', r.setCookie);
+      if (r.vary) headers.set('Vary', varyWithCookie(headers.get('Vary')));
+    };
+    try {
+      apply(c.res.headers);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      c.res = new Response(c.res.body, c.res); // immutable headers (a fetched response)
+      apply(c.res.headers);
+    }
+  };
+}

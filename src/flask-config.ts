@@ -1,0 +1,126 @@
+/**
+ * Session options from Flask's config keys, so that a Node service and the Flask app beside it read
+ * one configuration (for example the same environment variables) and cannot drift apart.
+ * @module
+ */
+
+import type { SessionOptions } from './session-interface.ts';
+
+/** The Flask config keys that shape sessions. */
+export interface FlaskSessionConfig {
+  SECRET_KEY?: string | Uint8Array | null | undefined;
+  SECRET_KEY_FALLBACKS?: readonly (string | Uint8Array)[] | null | undefined;
+  SESSION_COOKIE_NAME?: string | undefined;
+  SESSION_COOKIE_DOMAIN?: string | false | null | undefined;
+  SESSION_COOKIE_PATH?: string | null | undefined;
+  APPLICATION_ROOT?: string | undefined;
+  SESSION_COOKIE_HTTPONLY?: boolean | undefined;
+  SESSION_COOKIE_SECURE?: boolean | undefined;
+  SESSION_COOKIE_SAMESITE?: string | null | undefined;
+  SESSION_COOKIE_PARTITIONED?: boolean | undefined;
+  /** Seconds (Flask also takes a timedelta, which has no JSON form). */
+  PERMANENT_SESSION_LIFETIME?: number | undefined;
+  SESSION_REFRESH_EACH_REQUEST?: boolean | undefined;
+  MAX_COOKIE_SIZE?: number | undefined;
+}
+
+/**
+ * Flask's `app.config.from_prefixed_env()`: every variable named `FLASK_<KEY>` becomes config key
+ * `<KEY>`, its value parsed as JSON when it is JSON (`FLASK_SECRET_KEY_FALLBACKS='["old"]'`,
+ * `FLASK_PERMANENT_SESSION_LIFETIME=3600`, `FLASK_SESSION_COOKIE_SECURE=true`), kept as a string
+ * otherwise.
+ * @param env - the environment, e.g. `process.env` or `Deno.env.toObject()`
+ * @example
+ * ```ts
+ * const sessions = new SessionInterface(sessionOptionsFromFlaskConfig(flaskConfigFromEnv(process.env)));
+ * ```
+ */
+export function flaskConfigFromEnv(
+  env: Record<string, string | undefined>,
+  prefix = 'FLASK',
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const p = `${prefix}_`;
+  for (const name of Object.keys(env).sort()) {
+    const raw = env[name];
+    if (!name.startsWith(p) || raw === undefined) continue;
+    const key = name.slice(p.length);
+    if (key.includes('__')) continue; // nested keys are not session settings
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // kept as a string, as Flask does
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+const asBool = (key: string, v: unknown): boolean | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean')
+    throw new TypeError(`${key} must be true or false, got ${JSON.stringify(v)}`);
+  return v;
+};
+
+/**
+ * Session options from Flask config keys, with Flask's defaults for what is missing.
+ * @throws {@link TypeError} for a value Flask would misread: SECRET_KEY_FALLBACKS as a string (Flask
+ *   splits it into one-character keys), a non-boolean flag, a non-numeric lifetime
+ * @example
+ * ```ts
+ * sessionOptionsFromFlaskConfig({ SECRET_KEY: 'k', SESSION_COOKIE_SAMESITE: 'Lax', PERMANENT_SESSION_LIFETIME: 3600 });
+ * ```
+ */
+export function sessionOptionsFromFlaskConfig(
+  config: FlaskSessionConfig | Record<string, unknown>,
+): SessionOptions {
+  const c = config as Record<string, unknown>;
+  const secret = c['SECRET_KEY'];
+  if (
+    secret !== undefined &&
+    secret !== null &&
+    typeof secret !== 'string' &&
+    !(secret instanceof Uint8Array)
+  )
+    throw new TypeError('SECRET_KEY must be a string or bytes');
+  const fallbacks = c['SECRET_KEY_FALLBACKS'];
+  if (typeof fallbacks === 'string')
+    throw new TypeError(
+      'SECRET_KEY_FALLBACKS must be a list of keys, e.g. ["old-key"]: Flask would split a string into one-character keys',
+    );
+  if (fallbacks !== undefined && fallbacks !== null && !Array.isArray(fallbacks))
+    throw new TypeError('SECRET_KEY_FALLBACKS must be a list of keys');
+  const lifetime = c['PERMANENT_SESSION_LIFETIME'];
+  if (lifetime !== undefined && (typeof lifetime !== 'number' || !Number.isFinite(lifetime)))
+    throw new TypeError('PERMANENT_SESSION_LIFETIME must be a number of seconds');
+  const domain = c['SESSION_COOKIE_DOMAIN'];
+  const path =
+    (c['SESSION_COOKIE_PATH'] as string | null | undefined) ||
+    (c['APPLICATION_ROOT'] as string | undefined) ||
+    '/';
+  const sameSite = c['SESSION_COOKIE_SAMESITE'];
+  const maxCookieSize = c['MAX_COOKIE_SIZE'];
+  const options: SessionOptions = {
+    secret: (secret ?? '') as string,
+    path,
+  };
+  if (fallbacks) options.fallbacks = fallbacks as string[];
+  if (typeof c['SESSION_COOKIE_NAME'] === 'string') options.cookieName = c['SESSION_COOKIE_NAME'];
+  if (typeof domain === 'string' && domain) options.domain = domain;
+  if (typeof sameSite === 'string') options.sameSite = sameSite;
+  if (lifetime !== undefined) options.permanentLifetime = lifetime as number;
+  if (typeof maxCookieSize === 'number') options.maxCookieSize = maxCookieSize;
+  const flags: [keyof SessionOptions, string][] = [
+    ['httpOnly', 'SESSION_COOKIE_HTTPONLY'],
+    ['secure', 'SESSION_COOKIE_SECURE'],
+    ['partitioned', 'SESSION_COOKIE_PARTITIONED'],
+    ['refreshEachRequest', 'SESSION_REFRESH_EACH_REQUEST'],
+  ];
+  for (const [opt, key] of flags) {
+    const v = asBool(key, c[key]);
+    if (v !== undefined) (options as unknown as Record<string, unknown>)[opt] = v;
+  }
+  return options;
+}

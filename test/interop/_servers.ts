@@ -1,0 +1,142 @@
+/**
+ * Real servers for the interop and adapter tests: the Flask app (examples/flask_app.py) as a child
+ * process, and any Node request handler on loopback; both always stopped. Test helper.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { REPO_ROOT, type FlaskPython } from './_python.ts';
+
+const FLASK_APP = REPO_ROOT + 'examples/flask_app.py';
+export const STARTUP_TIMEOUT_MS = 10_000;
+
+/** The Flask config a test app runs with. */
+export interface FlaskAppConfig {
+  secret: string;
+  /** SECRET_KEY_FALLBACKS, oldest first (Flask 3.1 only). */
+  fallbacks?: string[] | undefined;
+  /** PERMANENT_SESSION_LIFETIME, seconds. */
+  permanentLifetime?: number | undefined;
+}
+
+const children = new Set<ChildProcess>();
+// Last resort if the runner exits before the after() hooks could run.
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+/** `promise`, or `onTimeout()` after `ms`; the timer never outlives the race. */
+export async function within<T>(ms: number, promise: Promise<T>, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(onTimeout());
+      } catch (e) {
+        reject(e);
+      }
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = once(child, 'exit').then(() => true);
+    child.kill('SIGTERM');
+    if (!(await within(3000, exited, () => false))) {
+      child.kill('SIGKILL');
+      await within(2000, exited, () => false);
+    }
+  }
+  children.delete(child);
+}
+
+/** A running server: its base URL and how to stop it. */
+export interface Running {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** Starts the Flask app with this config. */
+export async function startFlaskApp(flask: FlaskPython, config: FlaskAppConfig): Promise<Running> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SECRET_KEY: config.secret,
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
+  delete env['SECRET_KEY_FALLBACKS'];
+  delete env['PERMANENT_SESSION_LIFETIME'];
+  if (config.fallbacks?.length) env['SECRET_KEY_FALLBACKS'] = config.fallbacks.join(',');
+  if (config.permanentLifetime !== undefined)
+    env['PERMANENT_SESSION_LIFETIME'] = String(config.permanentLifetime);
+
+  const child = spawn(flask.python, [FLASK_APP, '--port', '0', '--host', '127.0.0.1'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const stop = (): Promise<void> => stopChild(child);
+
+  let stderr = ''; // Werkzeug's request log and any traceback; the tail is kept for error messages
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  let stdout = '';
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new Error(
+            `Flask did not print "LISTENING <port>" within ${STARTUP_TIMEOUT_MS} ms\n${stderr}`,
+          ),
+        );
+      }, STARTUP_TIMEOUT_MS);
+      child.stdout!.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const m = /^LISTENING (\d+)$/m.exec(stdout);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`Flask exited (${code ?? signal}) before listening\n${stderr}`));
+      });
+    });
+    return { url: `http://127.0.0.1:${port}`, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Serves a Node request handler on 127.0.0.1 (a free port). */
+export async function startNodeServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Running> {
+  const server = createServer(handler);
+  const stop = async (): Promise<void> => {
+    server.closeAllConnections();
+    await within(
+      3000,
+      new Promise<void>((resolve) => server.close(() => resolve())),
+      () => undefined,
+    );
+  };
+  server.listen(0, '127.0.0.1');
+  await within(STARTUP_TIMEOUT_MS, once(server, 'listening'), () => {
+    throw new Error(`Node server did not listen within ${STARTUP_TIMEOUT_MS} ms`);
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop };
+}
