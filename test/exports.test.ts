@@ -26,6 +26,8 @@ test('the public surface of the package root', async () => {
     'Markup',
     'NoneAlgorithm',
     'Serializer',
+    'Session',
+    'SessionInterface',
     'SignatureExpired',
     'Signer',
     'TaggedJSONSerializer',
@@ -41,8 +43,11 @@ test('the public surface of the package root', async () => {
     'cookieHeader',
     'dumpCookie',
     'dumpSession',
+    'flash',
+    'flaskConfigFromEnv',
     'generateSecretKey',
     'getCookie',
+    'getFlashedMessages',
     'getSigningSerializer',
     'httpDate',
     'intToBytes',
@@ -58,8 +63,31 @@ test('the public surface of the package root', async () => {
     'pythonJSON',
     'readSession',
     'refreshSession',
+    'sessionOptionsFromFlaskConfig',
     'tuple',
   ]);
+});
+
+test('every adapter subpath exports what the README documents', async () => {
+  const web = await import('../src/adapters/web.ts');
+  const hono = await import('../src/adapters/hono.ts');
+  const express = await import('../src/adapters/express.ts');
+  const fastify = await import('../src/adapters/fastify.ts');
+  assert.deepEqual(Object.keys(web).sort(), [
+    'Session',
+    'SessionInterface',
+    'flash',
+    'getFlashedMessages',
+    'webSessions',
+    'withSession',
+  ]);
+  for (const m of [hono, express, fastify])
+    assert.deepEqual(Object.keys(m).sort(), [
+      'Session',
+      'flash',
+      'flaskSession',
+      'getFlashedMessages',
+    ]);
 });
 
 test('package.json: ESM, side-effect free, exactly three runtime dependencies', () => {
