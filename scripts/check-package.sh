@@ -17,16 +17,16 @@ npm init -y >/dev/null
 npm install --silent --no-audit --no-fund "./$tarball" "typescript@$(node -p "require('$OLDPWD/package.json').devDependencies.typescript")" >/dev/null
 cat > use.mjs <<'JS'
 import { dumpSession, loadSession, tuple } from 'flask-session-cookie';
-const h = dumpSession({ a: 1, t: tuple(1, 2) }, { secret: 'k', now: 1700000000 });
-const d = loadSession(h.split(';')[0], 'k', { now: 1700000000 });
+const h = dumpSession({ a: 1, t: tuple(1, 2) }, { secret: 'package-check-secret-0123456789', now: 1700000000 });
+const d = loadSession(h.split(';')[0], 'package-check-secret-0123456789', { now: 1700000000 });
 if (d.a !== 1 || d.t.length !== 2) throw new Error('round trip failed');
 console.log('ESM import: ok');
 JS
 node use.mjs
 cat > use.ts <<'TS'
 import { dumpSession, loadSession, type SessionData } from 'flask-session-cookie';
-const data: SessionData = loadSession('session=x', 'k');
-const header: string = dumpSession(data, { secret: 'k', sameSite: 'Lax' });
+const data: SessionData = loadSession('session=x', 'package-check-secret-0123456789');
+const header: string = dumpSession(data, { secret: 'package-check-secret-0123456789', sameSite: 'Lax' });
 // @ts-expect-error secret is required
 dumpSession(data, {});
 console.log(header);
@@ -36,3 +36,6 @@ cat > tsconfig.json <<'JSON'
 JSON
 npx tsc -p tsconfig.json
 echo "TypeScript consumer: ok"
+key=$(npx --no-install flask-session-cookie genkey)
+[[ "$key" =~ ^[0-9a-f]{64}$ ]] || { echo "the CLI printed: $key" >&2; exit 1; }
+echo "CLI (npx flask-session-cookie genkey): ok"

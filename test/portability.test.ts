@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dumpSession, tuple } from '../src/index.ts';
 
 const srcDir = new URL('../src/', import.meta.url);
-const coreFiles = readdirSync(srcDir).filter((f) => f.endsWith('.ts'));
+// the CLI is Node's by design, and adapters live in src/adapters/
+const coreFiles = readdirSync(srcDir).filter((f) => f.endsWith('.ts') && f !== 'cli.ts');
 
 test('core files import nothing from node: and name no Node-only global', () => {
   assert.ok(coreFiles.length >= 10);

@@ -13,7 +13,10 @@ import type { Hono as HonoApp } from 'hono';
 import type { Typed } from '../_typed.ts';
 
 export type Library = typeof Lib;
-export type Web = Pick<typeof WebAdapter, 'webSessions' | 'withSession' | 'flash' | 'getFlashedMessages'>;
+export type Web = Pick<
+  typeof WebAdapter,
+  'webSessions' | 'withSession' | 'flash' | 'getFlashedMessages'
+>;
 export interface HonoKit {
   flaskSession: (typeof HonoAdapter)['flaskSession'];
   Hono: typeof HonoApp;
@@ -124,7 +127,8 @@ function typedHelpers(lib: Library) {
         : fail('bytes differ');
     if (Array.isArray(a) || Array.isArray(b)) {
       if (!(Array.isArray(a) && Array.isArray(b))) return fail('array vs non-array');
-      if (lib.isTuple(a) !== lib.isTuple(b)) return fail(`tuple ${lib.isTuple(a)} vs ${lib.isTuple(b)}`);
+      if (lib.isTuple(a) !== lib.isTuple(b))
+        return fail(`tuple ${lib.isTuple(a)} vs ${lib.isTuple(b)}`);
       if (a.length !== b.length) return fail(`length ${a.length} !== ${b.length}`);
       for (let i = 0; i < a.length; i++) {
         const r = sameValue(a[i], b[i], `${path}[${i}]`);
@@ -255,9 +259,9 @@ export async function run(
     s.set('user', 'momo');
     s.set('pair', lib.tuple(1, 'x'));
     const res = sessions.commit(s, new Response('ok'));
+    webCookie = nameValue(res.headers.get('Set-Cookie'));
     equal(res.headers.get('Set-Cookie'), expected, 'Set-Cookie');
     equal(res.headers.get('Vary'), 'Cookie', 'Vary');
-    webCookie = nameValue(res.headers.get('Set-Cookie'));
   });
   await check('web: the cookie read back gives the data; read-only sends only Vary', () => {
     const s = sessions.open(new Request(`${origin}/`, cookieOf(`other=1; ${webCookie}`)));
@@ -355,10 +359,10 @@ export async function run(
   let honoCookie = '';
   await check('hono: a new session sets Flask’s cookie', async () => {
     const res = await app.request('/set');
+    honoCookie = nameValue(res.headers.get('Set-Cookie'));
     equal(await res.text(), 'ok', 'body');
     equal(res.headers.get('Set-Cookie'), expected, 'Set-Cookie');
     equal(res.headers.get('Vary'), 'Cookie', 'Vary');
-    honoCookie = nameValue(res.headers.get('Set-Cookie'));
   });
   await check('hono: the cookie read back gives the data; read-only sends only Vary', async () => {
     const res = await app.request('/get', cookieOf(honoCookie));
