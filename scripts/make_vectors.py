@@ -28,6 +28,7 @@ out = {
     "versions": {
         "generator": "scripts/make_vectors.py",
         "werkzeug": version("werkzeug"),
+        "msgspec": version("msgspec"),
         "itsdangerous": version("itsdangerous"),
         "python": sys.version.split()[0],
         "zlib": zlib.ZLIB_VERSION,
@@ -196,6 +197,43 @@ def _pd(t):
         return {"text": t, "error": type(e).__name__}
     return {"text": t, "ms": None if d is None else int(d.timestamp() * 1000)}
 out["parse_date"] = [_pd(t) for t in dates]
+
+# msgspec MessagePack (Flask-Session's server-side format): encodings of random session values
+import datetime as _dt2
+import msgspec
+sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
+from make_fixtures import to_typed  # noqa: E402
+
+def _rand_value(depth=0):
+    k = rng.randrange(11 if depth < 3 else 7)
+    if k == 0:
+        return rng.choice([0, 1, 127, 128, 255, 256, 65535, 65536, 2**32 - 1, 2**32, 2**53 - 1, 2**63 - 1, 2**64 - 1,
+                           -1, -32, -33, -128, -129, -32768, -32769, -2**31, -2**31 - 1, -2**63, rng.randint(-10**6, 10**6)])
+    if k == 1:
+        return rng.choice([0.5, -1.25, 1e-300, 1.7976931348623157e308, float("inf"), float("-inf"), rng.uniform(-1e9, 1e9)])
+    if k == 2:
+        return "".join(chr(rng.choice([rng.randint(0x20, 0x7e), rng.randint(0xa0, 0x7ff), rng.randint(0x800, 0xd7ff), rng.randint(0x10000, 0x10ffff)]))
+                       for _ in range(rng.choice([0, 1, 5, 31, 32, 33, 255, 256, 300])))
+    if k == 3:
+        return rng.choice([None, True, False])
+    if k == 4:
+        return bytes(rng.getrandbits(8) for _ in range(rng.choice([0, 1, 255, 256, 300])))
+    if k == 5:
+        secs = rng.choice([0, 1700000000, 2**32 - 1, 2**32, 2**34 - 1, 2**34, -1, -2208988800, rng.randint(-62135596800, 253402300799)])
+        return _dt2.datetime.fromtimestamp(secs, _dt2.timezone.utc) + _dt2.timedelta(microseconds=rng.choice([0, 0, 1000, 999000, 123000]))
+    if k == 6:
+        return "x" * rng.choice([0, 31, 32, 255, 256])
+    if k in (7, 8):
+        return [_rand_value(depth + 1) for _ in range(rng.choice([0, 1, 3, 15, 16, 17] if depth < 1 else [0, 1, 2]))]
+    return {f"k{i}" + rng.choice(["", "é", "😀"]): _rand_value(depth + 1)
+            for i in range(rng.choice([0, 1, 3, 15, 16, 17] if depth < 1 else [0, 1, 2]))}
+
+mp = [{"value": to_typed(v), "hex": msgspec.msgpack.encode(v).hex()}
+      for v in ({"s": "x" * 65535}, {"s": "x" * 65536})]
+for _ in range(400):
+    v = {"root": _rand_value()}
+    mp.append({"value": to_typed(v), "hex": msgspec.msgpack.encode(v).hex()})
+out["msgpack"] = mp
 
 with open(sys.argv[1], "w") as f:
     json.dump(out, f, ensure_ascii=True, indent=0)

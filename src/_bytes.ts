@@ -78,7 +78,7 @@ export function includesBytes(hay: Uint8Array, needle: Uint8Array): boolean {
   return lastIndexOfBytes(hay, needle) !== -1;
 }
 
-/** Whether a value is a Uint8Array (also a subclass such as Node's Buffer). */
+/** Whether a value is a Uint8Array (or a subclass of it, such as Node's buffers). */
 export function isBytes(v: unknown): v is Uint8Array {
   return v instanceof Uint8Array || (ArrayBuffer.isView(v) && v.constructor.name === 'Uint8Array');
 }

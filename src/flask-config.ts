@@ -29,10 +29,10 @@ export interface FlaskSessionConfig {
  * `<KEY>`, its value parsed as JSON when it is JSON (`FLASK_SECRET_KEY_FALLBACKS='["old"]'`,
  * `FLASK_PERMANENT_SESSION_LIFETIME=3600`, `FLASK_SESSION_COOKIE_SECURE=true`), kept as a string
  * otherwise.
- * @param env - the environment, e.g. `process.env` or `Deno.env.toObject()`
+ * @param env - the environment: Node's environment object, `Deno.env.toObject()`, a Worker's `env`
  * @example
  * ```ts
- * const sessions = new SessionInterface(sessionOptionsFromFlaskConfig(flaskConfigFromEnv(process.env)));
+ * const sessions = new SessionInterface(sessionOptionsFromFlaskConfig(flaskConfigFromEnv(env)));
  * ```
  */
 export function flaskConfigFromEnv(

@@ -31,6 +31,16 @@ export type {
 export { Session, SessionInterface, flash, getFlashedMessages } from './session-interface.ts';
 export type { SessionOptions, SaveResult, FlashedMessagesOptions } from './session-interface.ts';
 export { flaskConfigFromEnv, sessionOptionsFromFlaskConfig } from './flask-config.ts';
+
+// Server-side sessions shared with Flask-Session (flask_session), and MessagePack as msgspec writes it
+export {
+  ServerSideSessionInterface,
+  ServerSideSession,
+  MemoryStore,
+  SessionStoreError,
+} from './server-side.ts';
+export type { ServerSideOptions, SessionStore } from './server-side.ts';
+export { msgpackEncode, msgpackDecode, MsgpackError } from './msgpack.ts';
 export type { FlaskSessionConfig } from './flask-config.ts';
 
 // Flask's tagged JSON (flask/json/tag.py) and the Python types it carries

@@ -222,7 +222,7 @@ export interface SaveResult {
  * One app's session handling: the same options for every request.
  * @example
  * ```ts
- * const sessions = new SessionInterface({ secret: process.env.SECRET_KEY! });
+ * const sessions = new SessionInterface({ secret: SECRET_KEY });
  * const session = sessions.open(req.headers.cookie);
  * session.set('visits', (session.get('visits') ?? 0) + 1);
  * const { setCookie, vary } = sessions.save(session);

@@ -305,7 +305,7 @@ function toSessionDict(v: unknown): SessionData {
  * @throws {@link TypeError} for a `fallbacks` that is not an array
  * @example
  * ```ts
- * const r = readSession(req.headers.cookie, process.env.SECRET_KEY);
+ * const r = readSession(req.headers.cookie, secret);
  * if (r.status === 'expired') console.log('signed at', r.issuedAt);
  * ```
  */
@@ -470,7 +470,7 @@ function copyValue(v: unknown): unknown {
  *   answers HTTP 500); only a holder of the secret can make one
  * @example
  * ```ts
- * const session = loadSession(req.headers.cookie, process.env.SECRET_KEY);
+ * const session = loadSession(req.headers.cookie, secret);
  * session.uname; // set by the Flask app
  * ```
  */

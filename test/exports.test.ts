@@ -24,10 +24,15 @@ test('the public surface of the package root', async () => {
     'MAX_TIMESTAMP',
     'MIN_SECRET_BYTES',
     'Markup',
+    'MemoryStore',
+    'MsgpackError',
     'NoneAlgorithm',
     'Serializer',
+    'ServerSideSession',
+    'ServerSideSessionInterface',
     'Session',
     'SessionInterface',
+    'SessionStoreError',
     'SignatureExpired',
     'Signer',
     'TaggedJSONSerializer',
@@ -54,6 +59,8 @@ test('the public surface of the package root', async () => {
     'isPermanent',
     'isTuple',
     'loadSession',
+    'msgpackDecode',
+    'msgpackEncode',
     'parseCookieHeader',
     'parseDate',
     'parseSetCookie',
@@ -73,21 +80,16 @@ test('every adapter subpath exports what the README documents', async () => {
   const hono = await import('../src/adapters/hono.ts');
   const express = await import('../src/adapters/express.ts');
   const fastify = await import('../src/adapters/fastify.ts');
-  assert.deepEqual(Object.keys(web).sort(), [
-    'Session',
-    'SessionInterface',
-    'flash',
-    'getFlashedMessages',
-    'webSessions',
-    'withSession',
-  ]);
+  const stores = ['MemoryStore', 'ServerSideSession', 'redisStore'];
+  const common = ['Session', 'flash', 'getFlashedMessages', ...stores];
+  assert.deepEqual(
+    Object.keys(web).sort(),
+    [...common, 'SessionInterface', 'webSessions', 'withSession'].sort(),
+  );
   for (const m of [hono, express, fastify])
-    assert.deepEqual(Object.keys(m).sort(), [
-      'Session',
-      'flash',
-      'flaskSession',
-      'getFlashedMessages',
-    ]);
+    assert.deepEqual(Object.keys(m).sort(), [...common, 'flaskSession'].sort());
+  const redis = await import('../src/adapters/redis.ts');
+  assert.deepEqual(Object.keys(redis), ['redisStore']);
 });
 
 test('package.json: ESM, side-effect free, exactly three runtime dependencies', () => {

@@ -4,12 +4,16 @@
  */
 
 import type { NextFunction, Request, Response } from 'express';
-import { SessionInterface, type Session, type SessionOptions } from '../session-interface.ts';
+import { sessionBackend, type AnySessionOptions } from '../backend.ts';
+import type { SaveResult, Session } from '../session-interface.ts';
 import type { SessionData } from '../tagged-json.ts';
 import { varyWithCookie } from './_vary.ts';
 
 export { Session, flash, getFlashedMessages } from '../session-interface.ts';
 export type { SessionOptions } from '../session-interface.ts';
+export { MemoryStore, ServerSideSession } from '../server-side.ts';
+export { redisStore } from './redis.ts';
+export type { ServerSideOptions, SessionStore } from '../server-side.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -32,33 +36,66 @@ declare global {
  * ```
  */
 export function flaskSession<T extends SessionData = SessionData>(
-  options: SessionOptions,
+  options: AnySessionOptions,
 ): (req: Request, res: Response, next: NextFunction) => void {
-  const sessions = new SessionInterface<T>(options);
+  const backend = sessionBackend<T>(options);
+  const apply = (res: Response, r: SaveResult): void => {
+    if (r.setCookie !== undefined) res.append('Set-Cookie', r.setCookie);
+    if (r.vary) res.setHeader('Vary', varyWithCookie(res.getHeader('Vary') as string | undefined));
+  };
   return (req, res, next) => {
     let session: Session<T> | undefined;
     Object.defineProperty(req, 'session', {
       configurable: true,
       enumerable: true,
       get() {
-        session ??= sessions.openLazily(() => req.headers.cookie);
+        session ??= backend.open(() => req.headers.cookie) as Session<T>;
         session.markAccessed(); // Flask 3.1.3: touching the session proxy marks it accessed
         return session;
       },
     });
-    // Headers are decided when they are written (as the on-headers package does it).
-    const writeHead = res.writeHead;
     let saved = false;
-    res.writeHead = function (this: Response, ...args: unknown[]) {
-      if (!saved && session !== undefined && !res.headersSent) {
-        saved = true;
-        const r = sessions.save(session);
-        if (r.setCookie !== undefined) res.append('Set-Cookie', r.setCookie);
-        if (r.vary)
-          res.setHeader('Vary', varyWithCookie(res.getHeader('Vary') as string | undefined));
-      }
-      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-    } as typeof res.writeHead;
-    next();
+    if (!backend.async) {
+      // Cookie sessions: the headers are decided when they are written (as on-headers does it).
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: Response, ...args: unknown[]) {
+        if (!saved && session !== undefined && !res.headersSent) {
+          saved = true;
+          apply(res, backend.save(session) as SaveResult);
+        }
+        return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+      } as typeof res.writeHead;
+      next();
+      return;
+    }
+    // Server-side sessions: read the store first; write it before the response ends (as
+    // express-session does), then send the headers.
+    const end = res.end;
+    res.end = function (this: Response, ...args: unknown[]) {
+      const finish = () => (end as (...a: unknown[]) => Response).apply(this, args);
+      if (saved || session === undefined) return finish();
+      saved = true;
+      (backend.save(session) as Promise<SaveResult>).then(
+        (r) => {
+          if (!res.headersSent) apply(res, r);
+          finish();
+        },
+        (e: unknown) => {
+          if (!res.headersSent) {
+            res.statusCode = 500;
+            res.removeHeader('Content-Length');
+            (end as (...a: unknown[]) => Response).call(
+              this,
+              `session store error: ${(e as Error).message}\n`,
+            );
+          } else res.destroy(e as Error);
+        },
+      );
+      return this;
+    } as typeof res.end;
+    (backend.open(() => req.headers.cookie) as Promise<Session<T>>).then((s) => {
+      session = s;
+      next();
+    }, next);
   };
 }

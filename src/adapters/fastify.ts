@@ -4,11 +4,15 @@
  */
 
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { SessionInterface, type Session, type SessionOptions } from '../session-interface.ts';
+import { sessionBackend, type AnySessionOptions } from '../backend.ts';
+import type { Session } from '../session-interface.ts';
 import { varyWithCookie } from './_vary.ts';
 
 export { Session, flash, getFlashedMessages } from '../session-interface.ts';
 export type { SessionOptions } from '../session-interface.ts';
+export { MemoryStore, ServerSideSession } from '../server-side.ts';
+export { redisStore } from './redis.ts';
+export type { ServerSideOptions, SessionStore } from '../server-side.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +27,7 @@ type WithSession = FastifyRequest & { [SESSION]?: Session };
 /**
  * A Fastify plugin that gives every request `request.session` (read from the cookie on first use)
  * and, before the reply is sent, adds what Flask would send (`Set-Cookie`, `Vary: Cookie`).
+ * Options with a `store` give server-side sessions shared with Flask-Session.
  * Registered without encapsulation, like fastify-plugin does.
  * @example
  * ```ts
@@ -31,30 +36,30 @@ type WithSession = FastifyRequest & { [SESSION]?: Session };
  * app.get('/', async (request) => `hello ${request.session.get('uname')}`);
  * ```
  */
-export const flaskSession: FastifyPluginAsync<SessionOptions> = async (
+export const flaskSession: FastifyPluginAsync<AnySessionOptions> = async (
   fastify: FastifyInstance,
-  options: SessionOptions,
+  options: AnySessionOptions,
 ) => {
-  const sessions = new SessionInterface(options);
+  const backend = sessionBackend(options);
   fastify.decorateRequest('session', {
     getter(this: WithSession) {
-      const s = (this[SESSION] ??= sessions.openLazily(() => this.headers.cookie));
+      const s = (this[SESSION] ??= backend.open(() => this.headers.cookie) as Session);
       s.markAccessed(); // Flask 3.1.3: touching the session proxy marks it accessed
       return s;
     },
   });
+  if (backend.async)
+    // server-side sessions are read from the store before the handler runs
+    fastify.addHook('onRequest', async (request: FastifyRequest) => {
+      (request as WithSession)[SESSION] = await backend.open(() => request.headers.cookie);
+    });
   fastify.addHook(
     'onSend',
     async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const session = (request as WithSession)[SESSION];
       if (session === undefined) return payload;
-      const r = sessions.save(session);
-      if (r.setCookie !== undefined) {
-        const prev = reply.getHeader('set-cookie');
-        const list =
-          prev === undefined ? [] : Array.isArray(prev) ? prev.map(String) : [String(prev)];
-        reply.header('set-cookie', [...list, r.setCookie]);
-      }
+      const r = await backend.save(session);
+      if (r.setCookie !== undefined) reply.header('set-cookie', r.setCookie); // Fastify appends it
       if (r.vary)
         reply.header('vary', varyWithCookie(reply.getHeader('vary') as string | undefined));
       return payload;

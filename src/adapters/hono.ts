@@ -4,12 +4,16 @@
  */
 
 import type { MiddlewareHandler } from 'hono';
-import { SessionInterface, type Session, type SessionOptions } from '../session-interface.ts';
+import { sessionBackend, type AnySessionOptions } from '../backend.ts';
+import type { Session } from '../session-interface.ts';
 import type { SessionData } from '../tagged-json.ts';
 import { varyWithCookie } from './_vary.ts';
 
 export { Session, flash, getFlashedMessages } from '../session-interface.ts';
 export type { SessionOptions } from '../session-interface.ts';
+export { MemoryStore, ServerSideSession } from '../server-side.ts';
+export { redisStore } from './redis.ts';
+export type { ServerSideOptions, SessionStore } from '../server-side.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -20,7 +24,8 @@ declare module 'hono' {
 
 /**
  * Middleware that puts the request's Flask session in `c.get('session')` and, after the handler,
- * sends what Flask would send (`Set-Cookie`, `Vary: Cookie`).
+ * sends what Flask would send (`Set-Cookie`, `Vary: Cookie`). Options with a `store` give
+ * server-side sessions shared with Flask-Session.
  * @example
  * ```ts
  * const app = new Hono();
@@ -29,14 +34,14 @@ declare module 'hono' {
  * ```
  */
 export function flaskSession<T extends SessionData = SessionData>(
-  options: SessionOptions,
+  options: AnySessionOptions,
 ): MiddlewareHandler<{ Variables: { session: Session<T> } }> {
-  const sessions = new SessionInterface<T>(options);
+  const backend = sessionBackend<T>(options);
   return async (c, next) => {
-    const session = sessions.openLazily(() => c.req.header('Cookie'));
+    const session = await backend.open(() => c.req.header('Cookie'));
     c.set('session', session);
     await next();
-    const r = sessions.save(session);
+    const r = await backend.save(session);
     if (r.setCookie === undefined && !r.vary) return;
     const apply = (headers: Headers): void => {
       if (r.setCookie !== undefined) headers.append('Set-Cookie', r.setCookie);

@@ -4,12 +4,22 @@
  * @module
  */
 
-import { SessionInterface, type Session, type SessionOptions } from '../session-interface.ts';
+import { isServerSide, sessionBackend, type AnySessionOptions } from '../backend.ts';
+import type { ServerSideOptions } from '../server-side.ts';
+import {
+  SessionInterface,
+  type SaveResult,
+  type Session,
+  type SessionOptions,
+} from '../session-interface.ts';
 import type { SessionData } from '../tagged-json.ts';
 import { varyWithCookie } from './_vary.ts';
 
 export { Session, SessionInterface, flash, getFlashedMessages } from '../session-interface.ts';
 export type { SessionOptions } from '../session-interface.ts';
+export { MemoryStore, ServerSideSession } from '../server-side.ts';
+export { redisStore } from './redis.ts';
+export type { ServerSideOptions, SessionStore } from '../server-side.ts';
 
 /** Opens sessions from requests and writes their headers into responses. */
 export interface WebSessions<T extends SessionData = SessionData> {
@@ -24,8 +34,35 @@ export interface WebSessions<T extends SessionData = SessionData> {
   commitHeaders(session: Session<T>, headers: Headers): void;
 }
 
+/** {@link WebSessions} for server-side sessions: reading and writing the store are asynchronous. */
+export interface AsyncWebSessions<T extends SessionData = SessionData> {
+  open(request: Request | Headers): Promise<Session<T>>;
+  commit(session: Session<T>, response: Response): Promise<Response>;
+  commitHeaders(session: Session<T>, headers: Headers): Promise<void>;
+}
+
+function applyHeaders(r: SaveResult, headers: Headers): void {
+  if (r.setCookie !== undefined) headers.append('Set-Cookie', r.setCookie);
+  if (r.vary) headers.set('Vary', varyWithCookie(headers.get('Vary')));
+}
+
+/** The response itself when its headers can change, else a copy that can. */
+function mutable(response: Response, apply: (h: Headers) => void): Response {
+  try {
+    apply(response.headers);
+    return response;
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    const copy = new Response(response.body, response);
+    apply(copy.headers);
+    return copy;
+  }
+}
+
 /**
- * Session handling for `Request`/`Response` servers.
+ * Session handling for `Request`/`Response` servers. With a `store` in the options, sessions are
+ * server-side (shared with Flask-Session) and `open`/`commit` return promises: `await` both and the
+ * same code works either way.
  * @example
  * ```ts
  * const sessions = webSessions({ secret: env.SECRET_KEY });
@@ -40,13 +77,32 @@ export interface WebSessions<T extends SessionData = SessionData> {
  */
 export function webSessions<T extends SessionData = SessionData>(
   options: SessionOptions,
-): WebSessions<T> {
+): WebSessions<T>;
+export function webSessions<T extends SessionData = SessionData>(
+  options: ServerSideOptions,
+): AsyncWebSessions<T>;
+export function webSessions<T extends SessionData = SessionData>(
+  options: AnySessionOptions,
+): WebSessions<T> | AsyncWebSessions<T> {
+  if (isServerSide(options)) {
+    const backend = sessionBackend<T>(options);
+    const commitHeaders = async (session: Session<T>, headers: Headers) =>
+      applyHeaders(await backend.save(session), headers);
+    return {
+      open: (request) => {
+        const headers = request instanceof Headers ? request : request.headers;
+        return backend.open(() => headers.get('Cookie')) as Promise<Session<T>>;
+      },
+      commitHeaders,
+      commit: async (session, response) => {
+        const r = await backend.save(session);
+        return mutable(response, (h) => applyHeaders(r, h));
+      },
+    };
+  }
   const iface = new SessionInterface<T>(options);
-  const commitHeaders = (session: Session<T>, headers: Headers): void => {
-    const r = iface.save(session);
-    if (r.setCookie !== undefined) headers.append('Set-Cookie', r.setCookie);
-    if (r.vary) headers.set('Vary', varyWithCookie(headers.get('Vary')));
-  };
+  const commitHeaders = (session: Session<T>, headers: Headers): void =>
+    applyHeaders(iface.save(session), headers);
   return {
     open(request) {
       const headers = request instanceof Headers ? request : request.headers;
@@ -54,16 +110,8 @@ export function webSessions<T extends SessionData = SessionData>(
     },
     commitHeaders,
     commit(session, response) {
-      try {
-        commitHeaders(session, response.headers);
-        return response;
-      } catch (e) {
-        if (!(e instanceof TypeError)) throw e;
-        // immutable headers: copy the response
-        const copy = new Response(response.body, response);
-        commitHeaders(session, copy.headers);
-        return copy;
-      }
+      const r = iface.save(session);
+      return mutable(response, (h) => applyHeaders(r, h));
     },
   };
 }
@@ -77,13 +125,14 @@ export function webSessions<T extends SessionData = SessionData>(
  * ```
  */
 export function withSession<T extends SessionData = SessionData, A extends unknown[] = []>(
-  options: SessionOptions,
+  options: AnySessionOptions,
   handler: (request: Request, session: Session<T>, ...rest: A) => Response | Promise<Response>,
 ): (request: Request, ...rest: A) => Promise<Response> {
-  const sessions = webSessions<T>(options);
+  const backend = sessionBackend<T>(options);
   return async (request, ...rest) => {
-    const session = sessions.open(request);
+    const session = await backend.open(() => request.headers.get('Cookie'));
     const response = await handler(request, session, ...rest);
-    return sessions.commit(session, response);
+    const r = await backend.save(session);
+    return mutable(response, (h) => applyHeaders(r, h));
   };
 }
