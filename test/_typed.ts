@@ -2,7 +2,14 @@
  * The fixtures' lossless encoding of Python values (written by scripts/make_fixtures.py), and a
  * deep equality for session values. Test helper.
  */
-import { Markup, UUID, isTuple, tuple, type SessionValue } from '../src/index.ts';
+import {
+  Markup,
+  UUID,
+  isTuple,
+  tuple,
+  type DumpSessionOptions,
+  type SessionValue,
+} from '../src/index.ts';
 
 export type Typed =
   | null
@@ -138,4 +145,34 @@ export function toTyped(v: unknown): Typed {
   if (typeof v === 'object')
     return { dict: Object.keys(v).map((k) => [k, toTyped((v as Record<string, unknown>)[k])]) };
   throw new TypeError(`cannot encode ${typeof v}`);
+}
+
+/** A Flask config in the fixtures' format (scripts/make_fixtures.py). */
+export interface FlaskConfig {
+  secret: string;
+  /** SECRET_KEY_FALLBACKS; a string in the fixture that shows Flask splitting one. */
+  fallbacks?: string[] | string;
+  cookieName?: string;
+  domain?: string;
+  path?: string;
+  httpOnly?: boolean;
+  secure?: boolean;
+  sameSite?: string;
+  partitioned?: boolean;
+  lifetime?: number;
+}
+
+/** dumpSession options for a fixture config at a second. */
+export function dumpOptions(c: FlaskConfig, now: number): DumpSessionOptions {
+  const o: DumpSessionOptions = { secret: c.secret, now };
+  if (Array.isArray(c.fallbacks)) o.fallbacks = c.fallbacks;
+  if (c.cookieName !== undefined) o.cookieName = c.cookieName;
+  if (c.domain !== undefined) o.domain = c.domain;
+  if (c.path !== undefined) o.path = c.path;
+  if (c.httpOnly !== undefined) o.httpOnly = c.httpOnly;
+  if (c.secure !== undefined) o.secure = c.secure;
+  if (c.sameSite !== undefined) o.sameSite = c.sameSite;
+  if (c.partitioned !== undefined) o.partitioned = c.partitioned;
+  if (c.lifetime !== undefined) o.permanentLifetime = c.lifetime;
+  return o;
 }

@@ -12,23 +12,18 @@ import {
   readSession,
   refreshSession,
   TaggedJSONSerializer,
-  type DumpSessionOptions,
   type SessionData,
 } from '../src/index.ts';
-import { fromTyped, hasIntegralFloat, hasTwoDigitYear, sameValue, type Typed } from './_typed.ts';
+import {
+  dumpOptions,
+  fromTyped,
+  hasIntegralFloat,
+  hasTwoDigitYear,
+  sameValue,
+  type FlaskConfig as Config,
+  type Typed,
+} from './_typed.ts';
 
-interface Config {
-  secret: string;
-  fallbacks?: string[] | string;
-  cookieName?: string;
-  domain?: string;
-  path?: string;
-  httpOnly?: boolean;
-  secure?: boolean;
-  sameSite?: string;
-  partitioned?: boolean;
-  lifetime?: number;
-}
 interface DumpCase {
   name: string;
   config: Config;
@@ -61,19 +56,7 @@ const read = (name: string): Fixture | undefined => {
 const v31 = read('flask-3.1.json');
 const v22 = read('flask-2.2.json');
 
-function options(c: Config, now: number): DumpSessionOptions {
-  const o: DumpSessionOptions = { secret: c.secret, now };
-  if (Array.isArray(c.fallbacks)) o.fallbacks = c.fallbacks;
-  if (c.cookieName !== undefined) o.cookieName = c.cookieName;
-  if (c.domain !== undefined) o.domain = c.domain;
-  if (c.path !== undefined) o.path = c.path;
-  if (c.httpOnly !== undefined) o.httpOnly = c.httpOnly;
-  if (c.secure !== undefined) o.secure = c.secure;
-  if (c.sameSite !== undefined) o.sameSite = c.sameSite;
-  if (c.partitioned !== undefined) o.partitioned = c.partitioned;
-  if (c.lifetime !== undefined) o.permanentLifetime = c.lifetime;
-  return o;
-}
+const options = dumpOptions;
 
 const cookieValue = (setCookie: string) =>
   setCookie.slice(setCookie.indexOf('=') + 1).split(';')[0]!;

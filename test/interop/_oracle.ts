@@ -2,21 +2,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Typed } from '../_typed.ts';
+import type { FlaskConfig, Typed } from '../_typed.ts';
 
-/** A Flask config in the fixtures' format. */
-export interface FlaskConfig {
-  secret: string;
-  fallbacks?: string[];
-  cookieName?: string;
-  domain?: string;
-  path?: string;
-  httpOnly?: boolean;
-  secure?: boolean;
-  sameSite?: string;
-  partitioned?: boolean;
-  lifetime?: number;
-}
+export type { FlaskConfig } from '../_typed.ts';
 
 export interface DumpAnswer {
   setCookie?: string[];

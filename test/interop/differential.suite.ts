@@ -18,7 +18,7 @@ import {
   type SessionData,
   type SessionReadResult,
 } from '../../src/index.ts';
-import { fromTyped, sameValue, toTyped } from '../_typed.ts';
+import { dumpOptions, fromTyped, sameValue, toTyped } from '../_typed.ts';
 import { config, session } from './_arbitraries.ts';
 import { FlaskOracle, type FlaskConfig, type LoadAnswer } from './_oracle.ts';
 import { flaskOrSkip, type FlaskVersion } from './_python.ts';
@@ -44,16 +44,9 @@ function options(
   permanent: boolean | null,
   for22: boolean,
 ): DumpSessionOptions {
-  const o: DumpSessionOptions = { secret: c.secret, now, onOversize: 'ignore' };
-  if (c.fallbacks && !for22) o.fallbacks = c.fallbacks;
-  if (c.cookieName !== undefined) o.cookieName = c.cookieName;
-  if (c.domain !== undefined) o.domain = c.domain;
-  if (c.path !== undefined) o.path = c.path;
-  if (c.httpOnly !== undefined) o.httpOnly = c.httpOnly;
-  if (c.secure !== undefined) o.secure = c.secure;
-  if (c.sameSite !== undefined) o.sameSite = c.sameSite;
-  if (c.partitioned !== undefined) o.partitioned = c.partitioned;
-  if (c.lifetime !== undefined) o.permanentLifetime = c.lifetime;
+  const o = dumpOptions(c, now);
+  o.onOversize = 'ignore';
+  if (for22) delete o.fallbacks; // 2.2 has no SECRET_KEY_FALLBACKS
   if (permanent !== null) o.permanent = permanent;
   return o;
 }
