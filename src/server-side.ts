@@ -10,12 +10,12 @@ import { BadSignature } from './errors.ts';
 import { dumpCookie, getCookie } from './cookie.ts';
 import { msgpackDecode, msgpackEncode, MsgpackError } from './msgpack.ts';
 import { base64Encode, b64encodeStandard } from './encoding.ts';
-import { pyDumps, pyLoads } from './json.ts';
+import { pyLoads, pyStringLiteral } from './json.ts';
 import { Session, type SaveResult } from './session-interface.ts';
 import { DEFAULT_PERMANENT_LIFETIME, isPermanent } from './session.ts';
 import { Signer, type SecretKey } from './signer.ts';
 import type { SessionData } from './tagged-json.ts';
-import { UUID } from './python-types.ts';
+import { Markup, UUID } from './python-types.ts';
 import { isBytes, utf8, utf8DecodeStrict } from './_bytes.ts';
 
 /**
@@ -196,7 +196,8 @@ export class ServerSideSessionInterface<T extends SessionData = SessionData> {
       if ((this.options.onStoreError ?? 'throw') === 'empty') return this.newSession();
       throw e instanceof SessionStoreError ? e : new SessionStoreError(String(e), { cause: e });
     }
-    if (raw === null) return this.newSession();
+    // Flask-Session: `if serialized_session_data:` — an empty value is no session
+    if (raw === null || raw.length === 0) return this.newSession();
     return new ServerSideSession<T>(this.decode(raw), sid, false);
   }
 
@@ -294,19 +295,44 @@ function decodeJson(raw: Uint8Array): SessionData {
   return v as SessionData;
 }
 
-/** msgspec's JSON: compact, UTF-8, bytes as base64, datetimes as RFC 3339, UUIDs as strings. */
+/**
+ * msgspec's JSON: compact, UTF-8, insertion order; bytes as base64, datetimes as RFC 3339 with
+ * microseconds when they have a fraction, UUIDs as strings, NaN and infinities as null, other
+ * floats in the shortest form (`1e-7`, `0.00001`: what msgspec and JavaScript both write).
+ */
 function encodeJson(data: SessionData): Uint8Array {
-  const prepare = (v: unknown): unknown => {
-    if (isBytes(v)) return b64encodeStandard(v);
-    if (v instanceof Date) return v.toISOString().replace(/\.000Z$/, 'Z');
-    if (v instanceof UUID) return String(v);
-    if (Array.isArray(v)) return v.map(prepare);
-    if (typeof v === 'object' && v !== null) {
-      const o = nullData() as Record<string, unknown>;
-      for (const k of Object.keys(v)) o[k] = prepare((v as Record<string, unknown>)[k]);
-      return o;
+  const write = (v: unknown): string => {
+    if (v === null || v === undefined) return 'null';
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return 'null';
+      if (Number.isSafeInteger(v)) return String(v === 0 ? 0 : v);
+      return Number.isInteger(v) ? BigInt(v).toString() : String(v);
     }
-    return v;
+    if (typeof v === 'bigint') return v.toString();
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    if (typeof v === 'string') return pyStringLiteral(v, false);
+    if (isBytes(v)) return '"' + b64encodeStandard(v) + '"';
+    if (v instanceof Date) {
+      const iso = v.toISOString(); // yyyy-mm-ddThh:mm:ss.mmmZ
+      return (
+        '"' + (iso.endsWith('.000Z') ? iso.slice(0, -5) + 'Z' : iso.slice(0, -1) + '000Z') + '"'
+      );
+    }
+    if (v instanceof UUID) return '"' + String(v) + '"';
+    if (Array.isArray(v)) return '[' + v.map(write).join(',') + ']';
+    if (typeof v === 'object' && !(v instanceof Markup)) {
+      const o = v as Record<string, unknown>;
+      return (
+        '{' +
+        Object.keys(o)
+          .map((k) => pyStringLiteral(k, false) + ':' + write(o[k]))
+          .join(',') +
+        '}'
+      );
+    }
+    throw new MsgpackError(
+      `Encoding objects of type ${(v as object)?.constructor?.name ?? typeof v} is unsupported`,
+    );
   };
-  return utf8(pyDumps(prepare(data), { ensureAscii: false, separators: [',', ':'] }));
+  return utf8(write(data));
 }
