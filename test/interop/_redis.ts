@@ -198,7 +198,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Starts a private redis-server on a free loopback port and waits for PONG. */
-export async function startRedis(bin: string): Promise<RedisServer> {
+export async function startRedis(
+  bin: string,
+  options: { args?: string[]; cwd?: string } = {},
+): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
 
@@ -219,8 +222,9 @@ export async function startRedis(bin: string): Promise<RedisServer> {
         'no',
         '--protected-mode',
         'yes',
+        ...(options.args ?? []),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], cwd: '/tmp' },
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? '/tmp' },
     );
     children.add(c);
     child = c;
