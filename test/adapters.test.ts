@@ -5,7 +5,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
@@ -22,7 +21,7 @@ import { flaskSession as honoSession } from '../src/adapters/hono.ts';
 import { webSessions, type Session } from '../src/adapters/web.ts';
 import { flash, getFlashedMessages } from '../src/index.ts';
 import { flaskOrSkip } from './interop/_python.ts';
-import { startFlaskApp, startNodeServer, type Running } from './interop/_servers.ts';
+import { fetchServer, startFlaskApp, startNodeServer, type Running } from './interop/_servers.ts';
 
 const SECRET = 'conformance-secret-0123456789';
 const OLD = 'conformance-old-secret-0123456789';
@@ -60,24 +59,6 @@ function route(path: string, q: URLSearchParams, s: Session): unknown {
     default:
       return undefined;
   }
-}
-
-/** A Node server for a fetch handler (Hono, Web), GET only. */
-function fetchServer(handler: (r: Request) => Response | Promise<Response>) {
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers))
-      if (v !== undefined) for (const x of Array.isArray(v) ? v : [v]) headers.append(k, x);
-    const response = await handler(new Request(`http://127.0.0.1${req.url}`, { headers }));
-    const out: Record<string, string | string[]> = {};
-    response.headers.forEach((v, k) => {
-      if (k !== 'set-cookie') out[k] = v;
-    });
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length) out['set-cookie'] = cookies;
-    res.writeHead(response.status, out);
-    res.end(Buffer.from(await response.arrayBuffer()));
-  };
 }
 
 const body = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));

@@ -22,20 +22,11 @@ import {
   type TimestampSigner,
 } from '../src/index.ts';
 import { sameValue } from './_typed.ts';
+import { prng, seedFrom } from './_random.ts';
 
-const seed = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
+const seed = seedFrom('FUZZ');
 const scale = Number(process.env['FUZZ_SCALE'] ?? 1);
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-let state = seed >>> 0;
-function rand(): number {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (n: number) => Math.floor(rand() * n);
-const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
+const { int, pick } = prng(seed);
 
 const secret = 'fuzz-secret-key-0123456789abcdef';
 const now = 1700000000;

@@ -14,7 +14,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { Hono } from 'hono';
 import { createClient } from 'redis';
@@ -38,7 +37,7 @@ import { withSession } from '../src/adapters/web.ts';
 import type { Session } from '../src/session-interface.ts';
 import type { SessionData, SessionValue } from '../src/tagged-json.ts';
 import { flaskOrSkip } from './interop/_python.ts';
-import { startNodeServer, within, type Running } from './interop/_servers.ts';
+import { fetchServer, startNodeServer, within, type Running } from './interop/_servers.ts';
 import {
   flaskSessionOrSkip,
   redisOrSkip,
@@ -445,29 +444,6 @@ async function route(
 }
 
 const asBody = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-
-/** A Node server for a fetch handler (Hono, Web), GET only. */
-function fetchServer(handler: (r: Request) => Response | Promise<Response>) {
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers))
-      if (v !== undefined) for (const x of Array.isArray(v) ? v : [v]) headers.append(k, x);
-    let response: Response;
-    try {
-      response = await handler(new Request(`http://127.0.0.1${req.url}`, { headers }));
-    } catch (e) {
-      response = new Response(`${(e as Error).name}: ${(e as Error).message}\n`, { status: 500 });
-    }
-    const out: Record<string, string | string[]> = {};
-    response.headers.forEach((v, k) => {
-      if (k !== 'set-cookie') out[k] = v;
-    });
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length) out['set-cookie'] = cookies;
-    res.writeHead(response.status, out);
-    res.end(Buffer.from(await response.arrayBuffer()));
-  };
-}
 
 type Kind = 'express' | 'hono' | 'web';
 

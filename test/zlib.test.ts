@@ -8,18 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { deflate, inflate, type DeflateOptions } from 'pako';
 import { deflateOneShot, MAX_ONE_SHOT } from '../src/_deflate.ts';
 import { inflateZlib } from '../src/_inflate.ts';
+import { prng, seedFrom } from './_random.ts';
 
-const seed = Number(process.env['ZLIB_SEED'] ?? Date.now() % 2 ** 31);
+const seed = seedFrom('ZLIB');
 const scale = Number(process.env['ZLIB_SCALE'] ?? 1);
-let state = seed >>> 0;
-function rand(): number {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (n: number) => Math.floor(rand() * n);
+const { rand, int } = prng(seed);
 
 /** Inputs shaped like sessions and unlike them: JSON-ish text, small alphabets, repeats, noise. */
 function input(maxLen = MAX_ONE_SHOT): Uint8Array {

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { REPO_ROOT, type FlaskPython } from './_python.ts';
-import { STARTUP_TIMEOUT_MS, within, type Running } from './_servers.ts';
+import { startPythonApp, STARTUP_TIMEOUT_MS, within, type Running } from './_servers.ts';
 
 const children = new Set<ChildProcess>();
 const killAll = () => {
@@ -305,7 +305,7 @@ export async function startFlaskSessionApp(
   flask: FlaskPython,
   config: FlaskSessionConfig,
 ): Promise<Running & { stderr: () => string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of [
     'SESSION_USE_SIGNER',
     'SESSION_PERMANENT',
@@ -325,48 +325,5 @@ export async function startFlaskSessionApp(
   if (config.serializationFormat) env['SESSION_SERIALIZATION_FORMAT'] = config.serializationFormat;
   if (config.keyPrefix !== undefined) env['SESSION_KEY_PREFIX'] = config.keyPrefix;
 
-  const child = spawn(flask.python, [FLASK_SESSION_APP, '--port', '0', '--host', '127.0.0.1'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const stop = (): Promise<void> => stopChild(child);
-  let stderr = ''; // Werkzeug's request log and any traceback; the tail is kept for messages
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-6000);
-  });
-  let stdout = '';
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new Error(
-            `Flask-Session app did not print "LISTENING <port>" within ${STARTUP_TIMEOUT_MS} ms\n${stderr}`,
-          ),
-        );
-      }, STARTUP_TIMEOUT_MS);
-      child.stdout!.on('data', (d: Buffer) => {
-        stdout += d.toString();
-        const m = /^LISTENING (\d+)$/m.exec(stdout);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-      child.once('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(
-          new Error(`Flask-Session app exited (${code ?? signal}) before listening\n${stderr}`),
-        );
-      });
-    });
-    return { url: `http://127.0.0.1:${port}`, stop, stderr: () => stderr };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+  return startPythonApp(flask.python, FLASK_SESSION_APP, env, 'Flask-Session app');
 }

@@ -65,27 +65,34 @@ export interface Running {
 
 /** Starts the Flask app with this config. */
 export async function startFlaskApp(flask: FlaskPython, config: FlaskAppConfig): Promise<Running> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SECRET_KEY: config.secret,
-    PYTHONDONTWRITEBYTECODE: '1',
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env, SECRET_KEY: config.secret };
   delete env['SECRET_KEY_FALLBACKS'];
   delete env['PERMANENT_SESSION_LIFETIME'];
   if (config.fallbacks?.length) env['SECRET_KEY_FALLBACKS'] = config.fallbacks.join(',');
   if (config.permanentLifetime !== undefined)
     env['PERMANENT_SESSION_LIFETIME'] = String(config.permanentLifetime);
+  return startPythonApp(flask.python, FLASK_APP, env, 'Flask');
+}
 
-  const child = spawn(flask.python, [FLASK_APP, '--port', '0', '--host', '127.0.0.1'], {
-    env,
+/**
+ * Starts a Python web app of examples/ that prints `LISTENING <port>` once bound (port 0, loopback).
+ * @returns its URL, how to stop it, and the tail of its stderr (Werkzeug's log, tracebacks)
+ */
+export async function startPythonApp(
+  python: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  label: string,
+): Promise<Running & { stderr: () => string }> {
+  const child = spawn(python, [script, '--port', '0', '--host', '127.0.0.1'], {
+    env: { ...env, PYTHONDONTWRITEBYTECODE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
   const stop = (): Promise<void> => stopChild(child);
-
-  let stderr = ''; // Werkzeug's request log and any traceback; the tail is kept for error messages
+  let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
+    stderr = (stderr + d.toString()).slice(-6000);
   });
   let stdout = '';
   try {
@@ -93,7 +100,7 @@ export async function startFlaskApp(flask: FlaskPython, config: FlaskAppConfig):
       const timer = setTimeout(() => {
         reject(
           new Error(
-            `Flask did not print "LISTENING <port>" within ${STARTUP_TIMEOUT_MS} ms\n${stderr}`,
+            `${label} did not print "LISTENING <port>" within ${STARTUP_TIMEOUT_MS} ms\n${stderr}`,
           ),
         );
       }, STARTUP_TIMEOUT_MS);
@@ -111,14 +118,40 @@ export async function startFlaskApp(flask: FlaskPython, config: FlaskAppConfig):
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`Flask exited (${code ?? signal}) before listening\n${stderr}`));
+        reject(new Error(`${label} exited (${code ?? signal}) before listening\n${stderr}`));
       });
     });
-    return { url: `http://127.0.0.1:${port}`, stop };
+    return { url: `http://127.0.0.1:${port}`, stop, stderr: () => stderr };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+/**
+ * A Node request handler for a fetch handler (Hono, the Web adapter): GET requests, every
+ * Set-Cookie kept apart; an exception becomes a 500 that names it.
+ */
+export function fetchServer(handler: (r: Request) => Response | Promise<Response>) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) for (const x of Array.isArray(v) ? v : [v]) headers.append(k, x);
+    let response: Response;
+    try {
+      response = await handler(new Request(`http://127.0.0.1${req.url}`, { headers }));
+    } catch (e) {
+      response = new Response(`${(e as Error).name}: ${(e as Error).message}\n`, { status: 500 });
+    }
+    const out: Record<string, string | string[]> = {};
+    response.headers.forEach((v, k) => {
+      if (k !== 'set-cookie') out[k] = v;
+    });
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length) out['set-cookie'] = cookies;
+    res.writeHead(response.status, out);
+    res.end(Buffer.from(await response.arrayBuffer()));
+  };
 }
 
 /** Serves a Node request handler on 127.0.0.1 (a free port). */
