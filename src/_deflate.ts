@@ -14,6 +14,8 @@
  * @module
  */
 
+import { adler32, BL_ORDER, EXTRA_DBITS, EXTRA_LBITS } from './_deflate-format.ts';
+
 /** The longest input compressed here: below zlib's symbol buffer (16383 symbols), so one block. */
 export const MAX_ONE_SHOT = 16000;
 
@@ -45,71 +47,7 @@ const REP_3_6 = 16;
 const REPZ_3_10 = 17;
 const REPZ_11_138 = 18;
 
-const EXTRA_LBITS = Uint8Array.of(
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  0,
-);
-const EXTRA_DBITS = Uint8Array.of(
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  5,
-  6,
-  6,
-  7,
-  7,
-  8,
-  8,
-  9,
-  9,
-  10,
-  10,
-  11,
-  11,
-  12,
-  12,
-  13,
-  13,
-);
 const EXTRA_BLBITS = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7);
-const BL_ORDER = Uint8Array.of(16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15);
 
 // Static tables (zlib's tr_static_init).
 const STATIC_LTREE = new Uint16Array((L_CODES + 2) * 2);
@@ -547,23 +485,6 @@ function longestMatch(
     }
   } while ((curMatch = prev[curMatch]!) > 0 && --chainLength !== 0);
   return bestLen <= lookahead ? bestLen : lookahead;
-}
-
-function adler32(buf: Uint8Array, len: number): number {
-  let s1 = 1;
-  let s2 = 0;
-  let pos = 0;
-  while (len !== 0) {
-    let n = len > 2000 ? 2000 : len;
-    len -= n;
-    do {
-      s1 = (s1 + buf[pos++]!) | 0;
-      s2 = (s2 + s1) | 0;
-    } while (--n);
-    s1 %= 65521;
-    s2 %= 65521;
-  }
-  return (s1 | (s2 << 16)) >>> 0;
 }
 
 /**

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { adler32, BL_ORDER, DBASE, EXTRA_DBITS, EXTRA_LBITS, LBASE } from './_deflate-format.ts';
+
 const MAXBITS = 15;
 const FAST_BITS = 9;
 const FAST_MASK = (1 << FAST_BITS) - 1;
@@ -97,134 +99,6 @@ const fixedDist = newHuffman(30, 7);
   construct(fixedLen, l, 0, 288);
   construct(fixedDist, new Uint16Array(30).fill(5), 0, 30);
 }
-
-const LBASE = Uint16Array.of(
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  13,
-  15,
-  17,
-  19,
-  23,
-  27,
-  31,
-  35,
-  43,
-  51,
-  59,
-  67,
-  83,
-  99,
-  115,
-  131,
-  163,
-  195,
-  227,
-  258,
-);
-const LEXT = Uint8Array.of(
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  0,
-);
-const DBASE = Uint16Array.of(
-  1,
-  2,
-  3,
-  4,
-  5,
-  7,
-  9,
-  13,
-  17,
-  25,
-  33,
-  49,
-  65,
-  97,
-  129,
-  193,
-  257,
-  385,
-  513,
-  769,
-  1025,
-  1537,
-  2049,
-  3073,
-  4097,
-  6145,
-  8193,
-  12289,
-  16385,
-  24577,
-);
-const DEXT = Uint8Array.of(
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  5,
-  6,
-  6,
-  7,
-  7,
-  8,
-  8,
-  9,
-  9,
-  10,
-  10,
-  11,
-  11,
-  12,
-  12,
-  13,
-  13,
-);
-const CL_ORDER = Uint8Array.of(16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15);
 
 /** Why a stream was refused, in zlib's words. */
 export class InflateError extends Error {
@@ -349,7 +223,7 @@ function codes(lc: Huffman, dc: Huffman): void {
     pos = p;
     bitbuf = bb;
     bitcnt = bc;
-    const len = LBASE[sym]! + bits(LEXT[sym]!);
+    const len = LBASE[sym]! + bits(EXTRA_LBITS[sym]!);
     let ds: number;
     if (bitcnt >= 7 || pos >= n) {
       e = dfast[bitbuf & dmask]!;
@@ -360,7 +234,7 @@ function codes(lc: Huffman, dc: Huffman): void {
       } else ds = decode(dc);
     } else ds = decode(dc);
     if (ds >= 30) fail('invalid distance code');
-    const dist = DBASE[ds]! + bits(DEXT[ds]!);
+    const dist = DBASE[ds]! + bits(EXTRA_DBITS[ds]!);
     p = pos;
     bb = bitbuf;
     bc = bitcnt;
@@ -440,7 +314,7 @@ function run(): Uint8Array {
       const ncode = bits(4) + 4;
       if (nlen > 286 || ndist > 30) fail('too many length or distance symbols');
       lengths.fill(0, 0, 19);
-      for (let i = 0; i < ncode; i++) lengths[CL_ORDER[i]!] = bits(3);
+      for (let i = 0; i < ncode; i++) lengths[BL_ORDER[i]!] = bits(3);
       if (construct(clcode, lengths, 0, 19) !== 0) fail('invalid code lengths set');
       let index = 0;
       while (index < nlen + ndist) {
@@ -472,20 +346,9 @@ function run(): Uint8Array {
   // Adler-32 of the output, big-endian, after the last block's byte
   pos -= bitcnt >>> 3;
   if (pos + 4 > n) fail('incomplete or truncated stream');
-  let s1 = 1;
-  let s2 = 0;
-  for (let i = 0; i < o;) {
-    const end = Math.min(o, i + 3800);
-    for (; i < end; i++) {
-      s1 += out[i]!;
-      s2 += s1;
-    }
-    s1 %= 65521;
-    s2 %= 65521;
-  }
   const want =
     ((src[pos]! << 24) | (src[pos + 1]! << 16) | (src[pos + 2]! << 8) | src[pos + 3]!) >>> 0;
-  if (((s2 << 16) | s1) >>> 0 !== want) fail('incorrect data check');
+  if (adler32(out, o) !== want) fail('incorrect data check');
   if (o > cap) throw new RangeError(`Decompressed payload exceeds the limit of ${cap} bytes`);
   return out.slice(0, o);
 }
