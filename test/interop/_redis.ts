@@ -12,25 +12,15 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { REPO_ROOT, type FlaskPython } from './_python.ts';
-import { startPythonApp, STARTUP_TIMEOUT_MS, within, type Running } from './_servers.ts';
-
-const children = new Set<ChildProcess>();
-const killAll = () => {
-  for (const c of children) c.kill('SIGKILL');
-};
-// Last resort if the runner exits before the after() hooks could run: on exit, and on the signals
-// that would otherwise end the process without 'exit' (Ctrl-C, the runner stopping this file).
-process.on('exit', killAll);
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-  ['SIGHUP', 129],
-] as const) {
-  process.once(signal, () => {
-    killAll();
-    process.exit(code);
-  });
-}
+import {
+  forgetChild,
+  startPythonApp,
+  stopChild,
+  STARTUP_TIMEOUT_MS,
+  trackChild,
+  within,
+  type Running,
+} from './_servers.ts';
 
 /** `redis-server`: `$REDIS_SERVER`, else the first on PATH, else /usr/bin/redis-server. */
 function redisServerPath(): string | undefined {
@@ -185,18 +175,6 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, 'exit').then(() => true);
-    child.kill('SIGTERM');
-    if (!(await within(3000, exited, () => false))) {
-      child.kill('SIGKILL');
-      await within(2000, exited, () => false);
-    }
-  }
-  children.delete(child);
-}
-
 /** Starts a private redis-server on a free loopback port and waits for PONG. */
 export async function startRedis(
   bin: string,
@@ -226,7 +204,7 @@ export async function startRedis(
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? '/tmp' },
     );
-    children.add(c);
+    trackChild(c);
     child = c;
     let log = '';
     const keep = (d: Buffer) => {
@@ -241,7 +219,7 @@ export async function startRedis(
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     for (;;) {
       if (exited) {
-        children.delete(c);
+        forgetChild(c);
         child = undefined;
         throw new Error(`redis-server exited before answering PING on port ${port}\n${log}`);
       }

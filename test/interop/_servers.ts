@@ -20,11 +20,34 @@ export interface FlaskAppConfig {
   permanentLifetime?: number | undefined;
 }
 
+/** Every child process the helpers started and have not stopped yet. */
 const children = new Set<ChildProcess>();
-// Last resort if the runner exits before the after() hooks could run.
-process.on('exit', () => {
+const killAll = () => {
   for (const c of children) c.kill('SIGKILL');
-});
+};
+// Last resort if the runner exits before the after() hooks could run: on exit, and on the signals
+// that would otherwise end the process without 'exit' (Ctrl-C, the runner stopping this file).
+process.on('exit', killAll);
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(code);
+  });
+}
+
+/** Registers a child so that it is killed if the test process ends before stopping it. */
+export function trackChild(child: ChildProcess): void {
+  children.add(child);
+}
+
+/** Forgets a child that has already exited on its own. */
+export function forgetChild(child: ChildProcess): void {
+  children.delete(child);
+}
 
 /** `promise`, or `onTimeout()` after `ms`; the timer never outlives the race. */
 export async function within<T>(ms: number, promise: Promise<T>, onTimeout: () => T): Promise<T> {
@@ -45,7 +68,8 @@ export async function within<T>(ms: number, promise: Promise<T>, onTimeout: () =
   }
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** Stops a child (SIGTERM, then SIGKILL after 3 s) and forgets it. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = once(child, 'exit').then(() => true);
     child.kill('SIGTERM');
@@ -54,7 +78,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
       await within(2000, exited, () => false);
     }
   }
-  children.delete(child);
+  forgetChild(child);
 }
 
 /** A running server: its base URL and how to stop it. */
@@ -88,7 +112,7 @@ export async function startPythonApp(
     env: { ...env, PYTHONDONTWRITEBYTECODE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.add(child);
+  trackChild(child);
   const stop = (): Promise<void> => stopChild(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
