@@ -62,6 +62,21 @@ const cookieValue = (setCookie: string) =>
   setCookie.slice(setCookie.indexOf('=') + 1).split(';')[0]!;
 const nameValue = (setCookie: string) => setCookie.split(';')[0]!;
 
+/** Reads back the one cookie a dump case set, with that case's secret, clock and lifetime. */
+function readBack(c: DumpCase) {
+  const name = c.config.cookieName ?? 'session';
+  const o = options(c.config, c.now);
+  o.onOversize = 'ignore';
+  const r = readSession(`${name}=${cookieValue(c.setCookie[0]!)}`, c.config.secret, {
+    now: c.now,
+    cookieName: name,
+    fallbacks: o.fallbacks,
+    permanentLifetime: c.config.lifetime,
+  });
+  assert.equal(r.status, 'valid', c.name);
+  return { r, o };
+}
+
 test('fixtures exist and come from real Flask 3.1 and 2.2', () => {
   assert.ok(v31, 'fixtures/flask-3.1.json is missing: run npm run fixtures');
   assert.match(v31.versions.flask!, /^3\.1\./);
@@ -179,18 +194,8 @@ test('Flask 3.1: every loadable fixture cookie re-dumps to the same bytes at the
   let floats = 0;
   for (const c of v31!.dump) {
     if (c.setCookie.length !== 1) continue;
-    const value = cookieValue(c.setCookie[0]!);
-    if (!value) continue;
-    const name = c.config.cookieName ?? 'session';
-    const o = options(c.config, c.now);
-    const r = readSession(`${name}=${value}`, c.config.secret, {
-      now: c.now,
-      cookieName: name,
-      fallbacks: o.fallbacks,
-      permanentLifetime: c.config.lifetime,
-    });
-    assert.equal(r.status, 'valid', c.name);
-    o.onOversize = 'ignore';
+    if (!cookieValue(c.setCookie[0]!)) continue;
+    const { r, o } = readBack(c);
     const again = dumpSession(r.data, o);
     if (hasIntegralFloat(c.data)) {
       // the one documented change: a Python float like 1.0 comes back as the int 1
@@ -209,18 +214,8 @@ test('Flask 3.1: refreshSession re-issues every permanent fixture cookie byte fo
   let n = 0;
   for (const c of v31!.dump) {
     if (c.setCookie.length !== 1 || !c.setCookie[0]!.includes('; Expires=')) continue;
-    const value = cookieValue(c.setCookie[0]!);
-    if (!value) continue;
-    const name = c.config.cookieName ?? 'session';
-    const o = options(c.config, c.now);
-    o.onOversize = 'ignore';
-    const r = readSession(`${name}=${value}`, c.config.secret, {
-      now: c.now,
-      cookieName: name,
-      fallbacks: o.fallbacks,
-      permanentLifetime: c.config.lifetime,
-    });
-    assert.equal(r.status, 'valid', c.name);
+    if (!cookieValue(c.setCookie[0]!)) continue;
+    const { r, o } = readBack(c);
     assert.equal(refreshSession(r, o), c.setCookie[0], c.name);
     n++;
   }
