@@ -15,7 +15,7 @@ import {
   TimestampSigner,
   type SessionData,
 } from '../src/index.ts';
-import { constantTimeEqual } from '../src/_bytes.ts';
+import { constantTimeEqual } from '../src/_internal/bytes.ts';
 
 const secret = 'limits-secret-0123456789';
 const now = 1700000000;

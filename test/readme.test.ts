@@ -10,15 +10,21 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
   .map((m) => m[1]!)
   .filter((code) => !code.startsWith('// (needs a Redis server)'));
-const src = (p: string) => JSON.stringify(new URL(`../src/${p}`, import.meta.url).href);
-const imports: [string, string][] = [
-  ["'flask-session-cookie/express'", src('adapters/express.ts')],
-  ["'flask-session-cookie/fastify'", src('adapters/fastify.ts')],
-  ["'flask-session-cookie/hono'", src('adapters/hono.ts')],
-  ["'flask-session-cookie/web'", src('adapters/web.ts')],
-  ["'flask-session-cookie/redis'", src('adapters/redis.ts')],
-  ["'flask-session-cookie'", src('index.ts')],
-];
+/** Each entry point of the package, as the README imports it, mapped to its source file. */
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const imports: [string, string][] = Object.entries(
+  pkg.exports as Record<string, { default?: string }>,
+)
+  .filter(([, target]) => typeof target === 'object')
+  .map(([subpath, target]): [string, string] => [
+    `'${join(pkg.name, subpath)}'`,
+    JSON.stringify(
+      new URL(target.default!.replace(/^\.\/dist\/(.*)\.js$/, '../src/$1.ts'), import.meta.url)
+        .href,
+    ),
+  ])
+  // the longest name first, so that 'flask-session-cookie' does not replace a subpath's prefix
+  .sort((a, b) => b[0].length - a[0].length);
 /**
  * Examples that start a server: it listens on a free port, answers one request, and closes, so the
  * example runs to its end.

@@ -4,15 +4,18 @@
  */
 
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { sessionBackend, type AnySessionOptions } from '../backend.ts';
-import type { Session } from '../session-interface.ts';
+import { sessionBackend, type AnySessionOptions } from './_backend.ts';
+import type { Session } from '../flask/session-interface.ts';
 import { varyWithCookie } from './_vary.ts';
 
-export { Session, flash, getFlashedMessages } from '../session-interface.ts';
-export type { SessionOptions } from '../session-interface.ts';
-export { MemoryStore, ServerSideSession } from '../server-side.ts';
+export { Session } from '../flask/session-interface.ts';
+export { flash, getFlashedMessages } from '../flask/flashing.ts';
+export type { SessionOptions } from '../flask/session-interface.ts';
+export { MemoryStore } from '../flask-session/memory.ts';
+export { ServerSideSession } from '../flask-session/base.ts';
 export { redisStore } from './redis.ts';
-export type { ServerSideOptions, SessionStore } from '../server-side.ts';
+export type { ServerSideOptions } from '../flask-session/base.ts';
+export type { SessionStore } from '../flask-session/store.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

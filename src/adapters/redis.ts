@@ -6,10 +6,10 @@
  * @module
  */
 
-import { isBytes, utf8 } from '../_bytes.ts';
-import { SessionStoreError, type SessionStore } from '../server-side.ts';
+import { isBytes, utf8 } from '../_internal/bytes.ts';
+import { SessionStoreError, type SessionStore } from '../flask-session/store.ts';
 
-export type { SessionStore } from '../server-side.ts';
+export type { SessionStore } from '../flask-session/store.ts';
 
 /**
  * The part of a Redis client this store uses. node-redis (v4, v5, its cluster client) and ioredis

@@ -4,22 +4,25 @@
  * @module
  */
 
-import { isServerSide, sessionBackend, type AnySessionOptions } from '../backend.ts';
-import type { ServerSideOptions } from '../server-side.ts';
+import { isServerSide, sessionBackend, type AnySessionOptions } from './_backend.ts';
+import type { ServerSideOptions } from '../flask-session/base.ts';
 import {
   SessionInterface,
   type SaveResult,
   type Session,
   type SessionOptions,
-} from '../session-interface.ts';
-import type { SessionData } from '../tagged-json.ts';
+} from '../flask/session-interface.ts';
+import type { SessionData } from '../flask/tagged-json.ts';
 import { varyWithCookie } from './_vary.ts';
 
-export { Session, SessionInterface, flash, getFlashedMessages } from '../session-interface.ts';
-export type { SessionOptions } from '../session-interface.ts';
-export { MemoryStore, ServerSideSession } from '../server-side.ts';
+export { Session, SessionInterface } from '../flask/session-interface.ts';
+export { flash, getFlashedMessages } from '../flask/flashing.ts';
+export type { SessionOptions } from '../flask/session-interface.ts';
+export { MemoryStore } from '../flask-session/memory.ts';
+export { ServerSideSession } from '../flask-session/base.ts';
 export { redisStore } from './redis.ts';
-export type { ServerSideOptions, SessionStore } from '../server-side.ts';
+export type { ServerSideOptions } from '../flask-session/base.ts';
+export type { SessionStore } from '../flask-session/store.ts';
 
 /** Opens sessions from requests and writes their headers into responses. */
 export interface WebSessions<T extends SessionData = SessionData> {
