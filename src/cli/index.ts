@@ -275,7 +275,6 @@ function loadOpts(values: Record<string, unknown>) {
     now: num('now', values['now'] as string | undefined),
     maxValueSize: Infinity,
     maxHeaderSize: Infinity,
-    cache: false,
   };
 }
 

@@ -20,8 +20,8 @@ import {
   MAX_COOKIE_SIZE,
   type DumpCookieOptions,
 } from '../werkzeug/cookie.ts';
-import { isPlainObject, nullObject } from '../python/json.ts';
-import { asTuple, isTuple, Markup, UUID } from '../python/types.ts';
+import { isPlainObject } from '../python/json.ts';
+import { Markup } from '../python/types.ts';
 import { checkSecretStrength, MIN_SECRET_BYTES, secretLength } from '../itsdangerous/keys.ts';
 import { makeKeysList, type SecretKey } from '../itsdangerous/signer.ts';
 import { TaggedJSONSerializer, type SessionData, type SessionValue } from './tagged-json.ts';
@@ -91,12 +91,6 @@ export interface LoadSessionOptions extends SessionConfig {
   /** Cap on the nesting of the session data; deeper is `BadPayload`. @default 500 */
   maxDepth?: number | undefined;
   /**
-   * Keep decoded payloads (up to 512, each under 8 KiB) so that the next request with the same
-   * session skips base64, zlib and JSON: only the signature and the age are checked again, and a
-   * copy of the data is returned. Off with a custom `serializer`. @default true
-   */
-  cache?: boolean | undefined;
-  /**
    * Seconds of clock skew between servers to forgive, both ways (a cookie signed up to this many
    * seconds in the future, or expired by up to this many). Flask has none: a cookie Flask would
    * reject is accepted only when you set this. @default 0
@@ -133,12 +127,6 @@ export interface DumpSessionOptions extends SessionConfig {
    * a function receives the error. @default 'warn'
    */
   onOversize?: 'warn' | 'throw' | 'ignore' | ((error: CookieTooLarge) => void) | undefined;
-  /**
-   * Reuse the compressed payload of a recent identical JSON text (up to 256 texts of at most 16,000
-   * characters): writing the same session again then costs serialization and signing only. The
-   * bytes are the same either way. @default true
-   */
-  cache?: boolean | undefined;
   /**
    * What to do about a secret shorter than 16 bytes: `'warn'` once per secret with
    * `console.warn`, `'throw'` a RangeError, or `'ignore'`. @default 'warn'
@@ -189,68 +177,64 @@ function hasSecret(secret: unknown): secret is SecretKey {
   return (typeof secret === 'string' || isBytes(secret)) && secret.length > 0;
 }
 
-/** What signing needs for one (secret, fallbacks, salt): made once, then reused. */
+/** What signing needs for one (secret, fallbacks, salt): derived once, then reused. */
 interface Signing {
   signer: TimestampSigner;
   /** The secret is shorter than MIN_SECRET_BYTES. */
   weak: boolean;
 }
-const signerCache = new Map<string, Signing>();
-const keyId = (k: SecretKey): string =>
-  typeof k === 'string' ? 's' + k : 'b' + Array.from(k).join(',');
 
-/** The configuration asked for most recently, and its signing state. */
-let last:
-  | { secret: SecretKey; fallbacks: readonly SecretKey[]; salt: string; signing: Signing }
-  | undefined;
+/**
+ * Signing state by configuration, bounded. It holds derived keys, never session data. The id
+ * spells out every key with its type and length, so two different key lists never share an entry
+ * (`"a\0b"` alone is not `"a"` with fallback `"b"`).
+ */
+const signingStates = new Map<string, Signing>();
+const SIGNING_STATES_MAX = 32;
 
-/** The signer Flask builds: keys `[...fallbacks, secret]`, salt, HMAC key derivation, SHA-1. */
-function signingFor(secret: SecretKey, fallbacks: readonly SecretKey[], salt: string): Signing {
-  // the same configuration as last time (the usual case: one app, one secret), compared by value
+function configId(secret: SecretKey, fallbacks: readonly SecretKey[], salt: string): string {
+  let id = `${salt.length}:${salt}`;
+  for (const k of [secret, ...fallbacks])
+    id +=
+      typeof k === 'string'
+        ? `s${k.length}:${k}`
+        : `b${k.length}:${Array.from(k, (x) => String.fromCharCode(x)).join('')}`;
+  return id;
+}
+
+/** The configuration asked for most recently (one app, one secret: the usual case). */
+let recent:
+  { secret: string; fallbacks: readonly SecretKey[]; salt: string; signing: Signing } | undefined;
+
+/**
+ * The signer Flask builds for a configuration: keys `[...fallbacks, secret]`, salt, HMAC key
+ * derivation, SHA-1; derived once per configuration.
+ */
+function signingState(secret: SecretKey, fallbacks: readonly SecretKey[], salt: string): Signing {
+  const r = recent;
   if (
-    last !== undefined &&
-    typeof secret === 'string' &&
-    last.secret === secret &&
-    last.salt === salt &&
-    sameKeys(last.fallbacks, fallbacks)
+    r !== undefined &&
+    r.secret === secret &&
+    r.salt === salt &&
+    r.fallbacks.length === fallbacks.length &&
+    r.fallbacks.every((k, i) => typeof k === 'string' && k === fallbacks[i])
   )
-    return last.signing;
-  const signing = lookupSigning(secret, fallbacks, salt);
-  last = { secret, fallbacks: fallbacks.slice(), salt, signing };
-  return signing;
-}
-
-function sameKeys(a: readonly SecretKey[], b: readonly SecretKey[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'string' || a[i] !== b[i]) return false;
-  return true;
-}
-
-function lookupSigning(secret: SecretKey, fallbacks: readonly SecretKey[], salt: string): Signing {
-  const id =
-    fallbacks.length === 0 && typeof secret === 'string'
-      ? salt + '\0s' + secret
-      : [salt, keyId(secret), ...fallbacks.map(keyId)].join('\0');
-  let s = signerCache.get(id);
-  if (!s) {
+    return r.signing;
+  const id = configId(secret, fallbacks, salt);
+  let signing = signingStates.get(id);
+  if (signing === undefined) {
     const signer = new TimestampSigner(makeKeysList([...fallbacks, secret]), {
       salt,
       keyDerivation: 'hmac',
       digestMethod: 'sha1',
     });
-    s = { signer, weak: secretLength(secret) < MIN_SECRET_BYTES };
-    if (signerCache.size >= 32) signerCache.delete(signerCache.keys().next().value!);
-    signerCache.set(id, s);
+    signing = { signer, weak: secretLength(secret) < MIN_SECRET_BYTES };
+    if (signingStates.size >= SIGNING_STATES_MAX)
+      signingStates.delete(signingStates.keys().next().value!);
+    signingStates.set(id, signing);
   }
-  return s;
-}
-
-function signerFor(
-  secret: SecretKey,
-  fallbacks: readonly SecretKey[],
-  salt: string,
-): TimestampSigner {
-  return signingFor(secret, fallbacks, salt).signer;
+  if (typeof secret === 'string') recent = { secret, fallbacks: fallbacks.slice(), salt, signing };
+  return signing;
 }
 
 /**
@@ -321,16 +305,25 @@ export function readSession(
   options: LoadSessionOptions = {},
 ): SessionReadResult {
   const fallbacks = checkFallbacks(options.fallbacks);
-  const empty = (
-    status: SessionStatus,
-    extra: Partial<SessionReadResult> = {},
-  ): SessionReadResult => ({
-    status,
-    data: Object.create(null) as SessionData,
-    ...extra,
-  });
   // get_signing_serializer returns None without a secret: NullSession, nothing is read.
-  if (!hasSecret(secret)) return empty('no-secret');
+  if (!hasSecret(secret)) return emptyRead('no-secret');
+  const found = sessionCookie(cookieHeader, options);
+  if (typeof found !== 'string') return found;
+  const unsigned = unsignCookie(found, secret, fallbacks, options);
+  if ('data' in unsigned) return unsigned;
+  const { payload, issuedAt, keyIndex } = unsigned;
+  return { status: 'valid', data: decodePayload(payload, options), issuedAt, keyIndex, payload };
+}
+
+function emptyRead(status: SessionStatus, extra?: Partial<SessionReadResult>): SessionReadResult {
+  return { status, data: Object.create(null) as SessionData, ...extra };
+}
+
+/** `request.cookies.get(name)`, within the size limits: the value, or why there is none. */
+function sessionCookie(
+  cookieHeader: string | readonly string[] | null | undefined,
+  options: LoadSessionOptions,
+): string | SessionReadResult {
   const maxHeader = options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE;
   const headerSize =
     typeof cookieHeader === 'string'
@@ -339,7 +332,7 @@ export function readSession(
         ? cookieHeader.reduce((n, h) => n + String(h).length + 1, 0)
         : 0;
   if (headerSize > maxHeader)
-    return empty('too-large', {
+    return emptyRead('too-large', {
       error: new CookieTooLarge(
         `The Cookie header is ${headerSize} characters long; the limit (maxHeaderSize) is ${maxHeader}`,
         headerSize,
@@ -347,69 +340,73 @@ export function readSession(
       ),
     });
   const value = getCookie(cookieHeader, options.cookieName ?? 'session');
-  if (!value) return empty('missing');
+  if (!value) return emptyRead('missing');
   const maxValue = options.maxValueSize ?? DEFAULT_MAX_VALUE_SIZE;
   if (value.length > maxValue)
-    return empty('too-large', {
+    return emptyRead('too-large', {
       error: new CookieTooLarge(
         `The session cookie is ${value.length} characters long; the limit (maxValueSize) is ${maxValue}`,
         value.length,
         maxValue,
       ),
     });
-  const lifetime = options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
-  const maxAge = Math.trunc(lifetime);
-  const signer = signerFor(secret, fallbacks, options.salt ?? DEFAULT_SALT);
-  let payload: Uint8Array;
-  let ts: number | bigint;
-  let keyIndex: number;
-  const tolerance = options.clockTolerance ?? 0;
-  // The cookie's bytes go in a shared buffer; a failure is replayed on a copy of its own, so that
-  // the error handed back (with its payload) does not share that buffer.
-  const bytes = asciiBytes(value);
+  return value;
+}
+
+/** A verified cookie's payload segment, or the read result that says why there is none. */
+type Unsigned = { payload: string; issuedAt: Date; keyIndex: number } | SessionReadResult;
+
+/**
+ * `TimestampSigner.unsign(value, max_age)`: the signature with each key (newest first, each key
+ * once), then the age. A rejected cookie is verified once.
+ * @throws {@link BadPayload} for a valid signature on a timestamp after year 9999 (Flask: HTTP 500)
+ */
+function unsignCookie(
+  value: string,
+  secret: SecretKey,
+  fallbacks: readonly SecretKey[],
+  options: LoadSessionOptions,
+): Unsigned {
+  const maxAge = Math.trunc(options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME);
+  const { signer } = signingState(secret, fallbacks, options.salt ?? DEFAULT_SALT);
+  // bytes of its own, not a shared buffer: an error handed back carries a view of them
+  const bytes = utf8(value);
+  let r: { value: Uint8Array; ts: number | bigint; keyIndex: number };
   try {
-    try {
-      ({
-        value: payload,
-        ts,
-        keyIndex,
-      } = signer.unsignTimed(bytes, maxAge, options.now, tolerance));
-    } catch {
-      ({
-        value: payload,
-        ts,
-        keyIndex,
-      } = signer.unsignTimed(utf8(value), maxAge, options.now, tolerance));
-    }
+    r = signer.unsignTimed(bytes, maxAge, options.now, options.clockTolerance ?? 0);
   } catch (e) {
     if (e instanceof SignatureExpired)
-      return empty('expired', { error: e, issuedAt: e.dateSigned });
-    if (e instanceof BadSignature) return empty('invalid', { error: e });
-    if (e instanceof RangeError)
-      throw new BadPayload('The cookie is signed with a timestamp after year 9999', { cause: e });
+      return emptyRead('expired', { error: e, issuedAt: e.dateSigned });
+    if (e instanceof BadSignature) return emptyRead('invalid', { error: e });
+    if (e instanceof RangeError) throw yearAfter9999(e);
     throw e;
   }
   let issuedAt: Date;
   try {
-    issuedAt = timestampToDate(ts);
+    issuedAt = timestampToDate(r.ts);
   } catch (e) {
-    throw new BadPayload('The cookie is signed with a timestamp after year 9999', { cause: e });
+    throw yearAfter9999(e);
   }
   // an ASCII cookie's bytes are its characters: the payload text is a slice, not a decode
-  const payloadText =
-    bytes.length === value.length ? value.slice(0, payload.length) : utf8DecodeStrict(payload);
-  const maxDecompressed = options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE;
-  // A payload already decoded with the same limits is not decoded again: its data is copied.
-  const cacheable = options.serializer === undefined && options.cache !== false;
-  const cache = cacheable ? cacheFor(options.maxDepth, maxDecompressed) : undefined;
-  const cached = cache?.get(payloadText);
-  if (cached !== undefined) {
-    return { status: 'valid', data: copySession(cached), issuedAt, keyIndex, payload: payloadText };
-  }
-  const json = urlSafeDecodePayload(payload, maxDecompressed);
-  let data: SessionData;
+  const payload =
+    bytes.length === value.length ? value.slice(0, r.value.length) : utf8DecodeStrict(r.value);
+  return { payload, issuedAt, keyIndex: r.keyIndex };
+}
+
+const yearAfter9999 = (cause: unknown) =>
+  new BadPayload('The cookie is signed with a timestamp after year 9999', { cause });
+
+/**
+ * `load_payload` then `SecureCookieSession(data)`: base64, zlib when marked, UTF-8, tagged JSON.
+ * @throws {@link BadPayload} when any step fails (Flask: HTTP 500)
+ */
+function decodePayload(payload: string, options: LoadSessionOptions): SessionData {
+  const json = urlSafeDecodePayload(
+    utf8(payload),
+    options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE,
+  );
   try {
-    data = toSessionDict(
+    return toSessionDict(
       (options.serializer ?? serializer).loads(utf8DecodeStrict(json), options.maxDepth),
     );
   } catch (e) {
@@ -418,50 +415,6 @@ export function readSession(
       { cause: e },
     );
   }
-  if (cache !== undefined && payloadText.length <= MAX_CACHED_PAYLOAD) {
-    if (cache.size >= PAYLOAD_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(payloadText, copySession(data));
-  }
-  return { status: 'valid', data, issuedAt, keyIndex, payload: payloadText };
-}
-
-/** Decoded payloads by payload text (verified cookies only), oldest first, per set of limits. */
-const payloadCaches = new Map<string, Map<string, SessionData>>();
-function cacheFor(maxDepth: number | undefined, maxDecompressed: number): Map<string, SessionData> {
-  const id = `${maxDepth ?? ''}:${maxDecompressed}`;
-  let c = payloadCaches.get(id);
-  if (c === undefined) {
-    if (payloadCaches.size >= 8) payloadCaches.clear();
-    payloadCaches.set(id, (c = new Map()));
-  }
-  return c;
-}
-const PAYLOAD_CACHE_SIZE = 512;
-const MAX_CACHED_PAYLOAD = 8192;
-
-/** A deep copy of session data, so that what the cache holds is never shared with a caller. */
-function copySession(data: SessionData): SessionData {
-  return copyValue(data) as SessionData;
-}
-function copyValue(v: unknown): unknown {
-  if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) {
-    if (
-      isTuple(v) &&
-      v.every(
-        (x) => typeof x !== 'object' || x === null || x instanceof Markup || x instanceof UUID,
-      )
-    )
-      return v; // a frozen tuple of immutable values can be shared
-    const a = v.map(copyValue);
-    return isTuple(v) ? asTuple(a) : a;
-  }
-  if (v instanceof Uint8Array) return v.slice();
-  if (v instanceof Date) return new Date(v.getTime());
-  if (v instanceof Markup || v instanceof UUID) return v; // immutable
-  const o = nullObject();
-  for (const k in v) o[k] = copyValue((v as Record<string, unknown>)[k]);
-  return o;
 }
 
 /**
@@ -498,16 +451,12 @@ function sessionValue(
   fallbacks: readonly SecretKey[],
   ts: number,
 ): string {
-  const signer = signerFor(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
+  const { signer } = signingState(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
   const tagged = options.serializer ?? serializer;
-  const bytes = tagged.dumpsBytes(data);
-  // the JSON is ASCII: its text is the cache key, its bytes what is compressed
-  const json = bytes ? asciiText.decode(bytes) : tagged.dumps(data);
-  const value = urlSafePayloadText(json, options.cache !== false, bytes) + '.' + timestampText(ts);
+  const json = tagged.dumpsBytes(data) ?? asciiBytes(tagged.dumps(data));
+  const value = urlSafePayloadText(json) + '.' + timestampText(ts);
   return value + '.' + signer.signatureOfText(value);
 }
-
-const asciiText = /* @__PURE__ */ new TextDecoder();
 
 let lastTs = -1;
 let lastTsText = '';
@@ -541,7 +490,7 @@ export function dumpSession(data: SessionData, options: DumpSessionOptions): str
     );
   if (!isPlainObject(data)) throw new TypeError('"data" must be a plain object (the session dict)');
   const fallbacks = checkFallbacks(options.fallbacks);
-  if (signingFor(options.secret, fallbacks, options.salt ?? DEFAULT_SALT).weak)
+  if (signingState(options.secret, fallbacks, options.salt ?? DEFAULT_SALT).weak)
     checkSecretStrength(options.secret, options.weakSecret ?? 'warn');
   let session = data;
   if (options.permanent !== undefined) {
@@ -711,7 +660,7 @@ export function refreshSession(read: SessionReadResult, options: DumpSessionOpti
       'The session is unavailable because no secret key was set. Set "secret" to the Flask app\'s SECRET_KEY.',
     );
   const fallbacks = checkFallbacks(options.fallbacks);
-  const signing = signingFor(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
+  const signing = signingState(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
   if (signing.weak) checkSecretStrength(options.secret, options.weakSecret ?? 'warn');
   const nowMs = clockMs(options.now);
   const signed = read.payload + '.' + timestampText(Math.floor(nowMs / 1000));

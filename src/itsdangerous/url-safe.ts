@@ -26,31 +26,11 @@ export const compactJSON: PayloadSerializer = {
 
 /** `dump_payload` of the URL-safe mixin. @internal */
 export function urlSafeDumpPayload(json: Uint8Array): Uint8Array {
-  return asciiBytes(payloadText(json)).slice();
+  return asciiBytes(urlSafePayloadText(json)).slice();
 }
 
-/** Payload segments by JSON text: the same session data is not compressed twice. */
-const payloadCache = new Map<string, string>();
-const PAYLOAD_CACHE_SIZE = 256;
-const MAX_CACHED_JSON = 16000;
-
-/**
- * The payload segment for JSON text: compressed when that saves 2 bytes, then base64url. The result
- * for a recent JSON text is reused (`cache`), since the same text always gives the same bytes. @internal
- */
-export function urlSafePayloadText(json: string, cache = true, bytes?: Uint8Array): string {
-  if (!cache || json.length > MAX_CACHED_JSON) return payloadText(bytes ?? asciiBytes(json));
-  let text = payloadCache.get(json);
-  if (text === undefined) {
-    text = payloadText(bytes ?? asciiBytes(json));
-    if (payloadCache.size >= PAYLOAD_CACHE_SIZE)
-      payloadCache.delete(payloadCache.keys().next().value!);
-    payloadCache.set(json, text);
-  }
-  return text;
-}
-
-function payloadText(json: Uint8Array): string {
+/** The payload segment for JSON bytes: compressed when that saves 2 bytes, then base64url. @internal */
+export function urlSafePayloadText(json: Uint8Array): string {
   const compressed = zlibCompress(json);
   if (compressed.length < json.length - 1) return '.' + base64Encode(compressed);
   return base64Encode(json);
