@@ -12,6 +12,7 @@
 
 import {
   ServerSideSessionInterface,
+  type SavePlan,
   type ServerSideOptions,
   type ServerSideSession,
 } from '../flask-session/base.ts';
@@ -35,30 +36,38 @@ export function isServerSide(options: AnySessionOptions): options is ServerSideO
 
 /** How an adapter opens and saves sessions. */
 export interface SessionBackend<T extends SessionData = SessionData> {
-  /** Whether `open` and `save` return promises (server-side sessions). */
+  /** Whether `open` returns a promise (server-side sessions read the store first). */
   readonly async: boolean;
   /** Opens a request's session: lazily for cookies, after reading the store for server-side ones. */
   open(
     cookieHeader: () => string | readonly string[] | null | undefined,
   ): Session<T> | Promise<Session<T>>;
-  save(session: Session<T>): SaveResult | Promise<SaveResult>;
+  /**
+   * What to send for the session, decided synchronously, and the store write (server-side) that
+   * must finish before the response does. Throws what saving throws (data Flask cannot store, an
+   * oversize cookie with `onOversize: 'throw'`).
+   */
+  plan(session: Session<T>): SavePlan;
+  /** {@link plan}, then the store write: the headers once the session is stored. */
+  save(session: Session<T>): Promise<SaveResult>;
 }
 
+/** The backend for these options: server-side when they have a `store`, else cookie sessions. */
 export function sessionBackend<T extends SessionData = SessionData>(
   options: AnySessionOptions,
 ): SessionBackend<T> {
-  if (isServerSide(options)) {
-    const iface = new ServerSideSessionInterface<T>(options);
-    return {
-      async: true,
-      open: (header) => iface.open(header()),
-      save: (session) => iface.save(session as ServerSideSession<T>),
-    };
-  }
-  const iface = new SessionInterface<T>(options);
+  const server = isServerSide(options) ? new ServerSideSessionInterface<T>(options) : undefined;
+  const cookies = server ? undefined : new SessionInterface<T>(options as SessionOptions);
+  const plan = (session: Session<T>): SavePlan =>
+    server ? server.plan(session as ServerSideSession<T>) : { result: cookies!.save(session) };
   return {
-    async: false,
-    open: (header) => iface.openLazily(header),
-    save: (session) => iface.save(session),
+    async: server !== undefined,
+    open: (header) => (server ? server.open(header()) : cookies!.openLazily(header)),
+    plan,
+    async save(session) {
+      const p = plan(session);
+      if (p.write) await p.write();
+      return p.result;
+    },
   };
 }

@@ -3,10 +3,19 @@
  * @module
  */
 
-/** The Vary value with `Cookie` added: `Accept-Encoding` becomes `Accept-Encoding, Cookie`. */
-export function varyWithCookie(current: string | null | undefined): string {
-  if (!current) return 'Cookie';
-  const parts = current.split(',').map((p) => p.trim());
-  if (parts.some((p) => p.toLowerCase() === 'cookie' || p === '*')) return current;
-  return `${current}, Cookie`;
+/**
+ * The Vary value with `Cookie` added: `Accept-Encoding` becomes `Accept-Encoding, Cookie`. Node
+ * lets a header be an array (`res.setHeader('Vary', ['Accept', 'Origin'])`) or a number: all are
+ * read as the one comma-separated list they mean.
+ */
+export function varyWithCookie(current: unknown): string {
+  const text = Array.isArray(current)
+    ? current.map(String).join(', ')
+    : current === undefined || current === null
+      ? ''
+      : String(current);
+  if (!text) return 'Cookie';
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.some((p) => p.toLowerCase() === 'cookie' || p === '*')) return text;
+  return `${text}, Cookie`;
 }

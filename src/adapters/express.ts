@@ -5,9 +5,9 @@
 
 import type { NextFunction, Request, Response } from 'express';
 import { sessionBackend, type AnySessionOptions } from './_backend.ts';
-import type { SaveResult, Session } from '../flask/session-interface.ts';
+import type { Session } from '../flask/session-interface.ts';
 import type { SessionData } from '../flask/tagged-json.ts';
-import { varyWithCookie } from './_vary.ts';
+import { saveBeforeHeaders } from './_node-response.ts';
 
 export { Session } from '../flask/session-interface.ts';
 export { flash, getFlashedMessages } from '../flask/flashing.ts';
@@ -30,7 +30,11 @@ declare global {
 
 /**
  * Middleware that gives every request `req.session` (read from the cookie on first use) and, when
- * the response's headers are written, adds what Flask would send (`Set-Cookie`, `Vary: Cookie`).
+ * the response's headers are written, adds what Flask would send (`Set-Cookie`, `Vary: Cookie`),
+ * however the app answers (`send`, `json`, `redirect`, `write` then `end`, piped streams,
+ * `writeHead` with its own Set-Cookie, errors turned into 500 by Express). Server-side sessions
+ * are stored before any output leaves. A save error (data Flask cannot store, an oversize cookie
+ * with `onOversize: 'throw'`, the store down) goes to Express's error handlers.
  * @example
  * ```ts
  * const app = express();
@@ -42,60 +46,38 @@ export function flaskSession<T extends SessionData = SessionData>(
   options: AnySessionOptions,
 ): (req: Request, res: Response, next: NextFunction) => void {
   const backend = sessionBackend<T>(options);
-  const apply = (res: Response, r: SaveResult): void => {
-    if (r.setCookie !== undefined) res.append('Set-Cookie', r.setCookie);
-    if (r.vary) res.setHeader('Vary', varyWithCookie(res.getHeader('Vary') as string | undefined));
-  };
   return (req, res, next) => {
     let session: Session<T> | undefined;
     Object.defineProperty(req, 'session', {
       configurable: true,
       enumerable: true,
       get() {
-        session ??= backend.open(() => req.headers.cookie) as Session<T>;
+        if (session === undefined) {
+          if (backend.async)
+            throw new Error(
+              'req.session is read before flaskSession() has loaded it from the store: use the middleware before this code',
+            );
+          session = backend.open(() => req.headers.cookie) as Session<T>;
+        }
         session.markAccessed(); // Flask 3.1.3: touching the session proxy marks it accessed
         return session;
       },
     });
-    let saved = false;
+    // a save error is Express's error path (a 500 from the error handlers), never a crash
+    saveBeforeHeaders(
+      res,
+      () => {
+        // Flask opens every session: a permanent one is refreshed even when the view did not use it
+        if (session === undefined && !backend.async)
+          session = backend.open(() => req.headers.cookie) as Session<T>;
+        return session === undefined ? undefined : backend.plan(session);
+      },
+      (e) => next(e),
+    );
     if (!backend.async) {
-      // Cookie sessions: the headers are decided when they are written (as on-headers does it).
-      const writeHead = res.writeHead;
-      res.writeHead = function (this: Response, ...args: unknown[]) {
-        if (!saved && session !== undefined && !res.headersSent) {
-          saved = true;
-          apply(res, backend.save(session) as SaveResult);
-        }
-        return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-      } as typeof res.writeHead;
       next();
       return;
     }
-    // Server-side sessions: read the store first; write it before the response ends (as
-    // express-session does), then send the headers.
-    const end = res.end;
-    res.end = function (this: Response, ...args: unknown[]) {
-      const finish = () => (end as (...a: unknown[]) => Response).apply(this, args);
-      if (saved || session === undefined) return finish();
-      saved = true;
-      (backend.save(session) as Promise<SaveResult>).then(
-        (r) => {
-          if (!res.headersSent) apply(res, r);
-          finish();
-        },
-        (e: unknown) => {
-          if (!res.headersSent) {
-            res.statusCode = 500;
-            res.removeHeader('Content-Length');
-            (end as (...a: unknown[]) => Response).call(
-              this,
-              `session store error: ${(e as Error).message}\n`,
-            );
-          } else res.destroy(e as Error);
-        },
-      );
-      return this;
-    } as typeof res.end;
     (backend.open(() => req.headers.cookie) as Promise<Session<T>>).then((s) => {
       session = s;
       next();

@@ -21,6 +21,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The request's Flask session (flask-session-cookie/fastify). */
     session: Session;
+    /**
+     * The request's session, loaded from the store first if no hook has yet: for hooks that may
+     * run before the plugin's own.
+     */
+    getSession(): Promise<Session>;
   }
 }
 
@@ -44,27 +49,52 @@ export const flaskSession: FastifyPluginAsync<AnySessionOptions> = async (
   options: AnySessionOptions,
 ) => {
   const backend = sessionBackend(options);
+  /** The session, opened now if it can be (cookie sessions are read on first use). */
+  const sessionOf = (request: WithSession): Session | undefined => {
+    if (request[SESSION] === undefined && !backend.async)
+      request[SESSION] = backend.open(() => request.headers.cookie) as Session;
+    return request[SESSION];
+  };
   fastify.decorateRequest('session', {
     getter(this: WithSession) {
-      const s = (this[SESSION] ??= backend.open(() => this.headers.cookie) as Session);
+      const s = sessionOf(this);
+      if (s === undefined)
+        throw new Error(
+          'request.session is read before flask-session-cookie loaded it from the store (a hook registered before the plugin?): register the plugin first, or use `await request.getSession()`',
+        );
       s.markAccessed(); // Flask 3.1.3: touching the session proxy marks it accessed
       return s;
     },
   });
+  // Whatever order hooks run in: the session, loaded from the store if it is not yet.
+  fastify.decorateRequest('getSession', async function (this: WithSession): Promise<Session> {
+    const s = sessionOf(this) ?? (this[SESSION] = await loadOnce(this));
+    s.markAccessed();
+    return s;
+  });
+  const loading = new WeakMap<object, Promise<Session>>();
+  const loadOnce = (request: WithSession): Promise<Session> => {
+    let p = loading.get(request);
+    if (p === undefined)
+      loading.set(request, (p = backend.open(() => request.headers.cookie) as Promise<Session>));
+    return p;
+  };
   if (backend.async)
     // server-side sessions are read from the store before the handler runs
     fastify.addHook('onRequest', async (request: FastifyRequest) => {
-      (request as WithSession)[SESSION] = await backend.open(() => request.headers.cookie);
+      const r = request as WithSession;
+      r[SESSION] ??= await loadOnce(r);
     });
+  // onSend runs for every reply (errors included) before its headers leave; an error thrown here
+  // (data Flask cannot store, the store down) becomes Fastify's 500
   fastify.addHook(
     'onSend',
     async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      const session = (request as WithSession)[SESSION];
+      const session = sessionOf(request as WithSession);
       if (session === undefined) return payload;
       const r = await backend.save(session);
       if (r.setCookie !== undefined) reply.header('set-cookie', r.setCookie); // Fastify appends it
-      if (r.vary)
-        reply.header('vary', varyWithCookie(reply.getHeader('vary') as string | undefined));
+      if (r.vary) reply.header('vary', varyWithCookie(reply.getHeader('vary')));
       return payload;
     },
   );

@@ -43,6 +43,8 @@ export function flaskSession<T extends SessionData = SessionData>(
   return async (c, next) => {
     const session = await backend.open(() => c.req.header('Cookie'));
     c.set('session', session);
+    // Hono has turned a thrown error into c.res (its 500) by now: the session is saved on it, as
+    // Flask saves on its error response; an error thrown here goes to app.onError
     await next();
     const r = await backend.save(session);
     if (r.setCookie === undefined && !r.vary) return;

@@ -119,9 +119,29 @@ export function webSessions<T extends SessionData = SessionData>(
   };
 }
 
+/** Options of {@link withSession} beyond the session's own. */
+export interface WithSessionHooks {
+  /**
+   * The response for an error: one thrown by the handler (the session is still saved on this
+   * response, as Flask saves it on its 500), or one from opening or saving the session (data Flask
+   * cannot store, an oversize cookie with `onOversize: 'throw'`, the store down; then without
+   * session headers). @default logs the error with `console.error` and answers 500
+   */
+  onError?: ((error: unknown, request: Request) => Response | Promise<Response>) | undefined;
+}
+
+function internalServerError(error: unknown): Response {
+  console.error(error);
+  return new Response('Internal Server Error', {
+    status: 500,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  });
+}
+
 /**
  * Wraps a fetch handler so that it receives the request's session and the response gets its
- * headers.
+ * headers. A handler that throws gets a 500 (or `hooks.onError`'s response) with the session saved
+ * on it, as Flask does; an error while saving gets `onError`'s response without session headers.
  * @example
  * ```ts
  * export default { fetch: withSession({ secret }, (request, session) => new Response(String(session.get('uname')))) };
@@ -130,12 +150,29 @@ export function webSessions<T extends SessionData = SessionData>(
 export function withSession<T extends SessionData = SessionData, A extends unknown[] = []>(
   options: AnySessionOptions,
   handler: (request: Request, session: Session<T>, ...rest: A) => Response | Promise<Response>,
+  hooks: WithSessionHooks = {},
 ): (request: Request, ...rest: A) => Promise<Response> {
   const backend = sessionBackend<T>(options);
+  const onError = hooks.onError ?? internalServerError;
   return async (request, ...rest) => {
-    const session = await backend.open(() => request.headers.get('Cookie'));
-    const response = await handler(request, session, ...rest);
-    const r = await backend.save(session);
+    let session: Session<T>;
+    try {
+      session = await backend.open(() => request.headers.get('Cookie'));
+    } catch (e) {
+      return onError(e, request);
+    }
+    let response: Response;
+    try {
+      response = await handler(request, session, ...rest);
+    } catch (e) {
+      response = await onError(e, request);
+    }
+    let r: SaveResult;
+    try {
+      r = await backend.save(session);
+    } catch (e) {
+      return onError(e, request);
+    }
     return mutable(response, (h) => applyHeaders(r, h));
   };
 }

@@ -20,6 +20,22 @@ import { Markup, UUID } from '../python/types.ts';
 import { isBytes, utf8, utf8DecodeStrict } from '../_internal/bytes.ts';
 import { SessionStoreError, type SessionStore } from './store.ts';
 
+/** What {@link ServerSideSessionInterface.plan} decided: the headers, and the store write. */
+export interface SavePlan {
+  result: SaveResult;
+  /** The store write (or delete) to finish before the response does. */
+  write?: (() => Promise<void>) | undefined;
+}
+
+/** A store operation, its failure as a {@link SessionStoreError}. */
+async function storeOp(op: () => Promise<void>): Promise<void> {
+  try {
+    await op();
+  } catch (e) {
+    throw e instanceof SessionStoreError ? e : new SessionStoreError(String(e), { cause: e });
+  }
+}
+
 /** Options of {@link ServerSideSessionInterface}: Flask-Session's config, in camelCase. */
 export interface ServerSideOptions {
   /** Where the sessions live. */
@@ -72,13 +88,13 @@ export class ServerSideSession<T extends SessionData = SessionData> extends Sess
     this.sid = sid;
   }
   override clear(): void {
-    const permanent = (this.toJSON() as SessionData)['_permanent'] ?? false;
+    const permanent = this.peek().data['_permanent'] ?? false;
     super.clear();
     this.set('_permanent' as keyof T & string, permanent as T[keyof T & string]);
   }
   /** Flask-Session's `__bool__`: any key but `_permanent`. */
   get empty(): boolean {
-    const keys = Object.keys(this.toJSON() as SessionData);
+    const keys = Object.keys(this.peek().data);
     return keys.length === 0 || (keys.length === 1 && keys[0] === '_permanent');
   }
 }
@@ -118,7 +134,7 @@ export class ServerSideSessionInterface<T extends SessionData = SessionData> {
       true,
     );
     if (this.options.permanent ?? true) {
-      (s.toJSON() as SessionData)['_permanent'] = true; // set before tracking starts, as Flask-Session
+      s.peek().data['_permanent'] = true; // set before tracking starts, as Flask-Session
     }
     return s;
   }
@@ -180,14 +196,24 @@ export class ServerSideSessionInterface<T extends SessionData = SessionData> {
    * @throws {@link SessionStoreError} when the store fails
    */
   async save(session: ServerSideSession<T>): Promise<SaveResult> {
+    const plan = this.plan(session);
+    if (plan.write) await plan.write();
+    return plan.result;
+  }
+
+  /**
+   * {@link save} in two parts, for servers that must decide headers before the store answers: what
+   * to send (decided now, synchronously) and the store write that has to finish before the
+   * response does.
+   * @throws {@link TypeError} for data that cannot be encoded
+   */
+  plan(session: ServerSideSession<T>): SavePlan {
     const o = this.options;
     const name = o.cookieName ?? 'session';
-    const store = this.prefix + session.sid;
-    let vary = session.accessed;
-    if (!session.opened) return { vary: false };
+    const key = this.prefix + session.sid;
+    const { data, accessed: vary, modified } = session.peek();
     if (session.empty) {
-      if (!session.modified) return { vary };
-      await o.store.delete(store);
+      if (!modified) return { result: { vary } };
       // Flask-Session deletes with only the name, domain and path
       const setCookie = dumpCookie(name, '', {
         domain: o.domain,
@@ -195,15 +221,15 @@ export class ServerSideSessionInterface<T extends SessionData = SessionData> {
         expires: 0,
         maxAge: 0,
       });
-      return { setCookie, vary: true };
+      return { result: { setCookie, vary: true }, write: () => storeOp(() => o.store.delete(key)) };
     }
     const refresh = o.refreshEachRequest ?? true;
-    if (!(session.modified || refresh)) return { vary };
+    if (!(modified || refresh)) return { result: { vary } };
     const lifetime = o.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME;
-    await o.store.set(store, this.encode(session.toJSON() as SessionData), Math.trunc(lifetime));
-    const data = session.toJSON() as SessionData;
+    const bytes = this.encode(data);
+    const write = () => storeOp(() => o.store.set(key, bytes, Math.trunc(lifetime)));
     const permanent = isPermanent(data);
-    if (!(session.modified || (permanent && refresh))) return { vary };
+    if (!(modified || (permanent && refresh))) return { result: { vary }, write };
     const now = o.now ? o.now() : Date.now() / 1000;
     const value = this.signer ? this.signer.sign(session.sid) : session.sid;
     const setCookie = dumpCookie(name, value, {
@@ -214,8 +240,7 @@ export class ServerSideSessionInterface<T extends SessionData = SessionData> {
       sameSite: o.sameSite,
       expires: permanent ? Math.floor(now + lifetime) : undefined,
     });
-    vary = true;
-    return { setCookie, vary };
+    return { result: { setCookie, vary: true }, write };
   }
 
   /**

@@ -79,10 +79,12 @@ export class Session<T extends SessionData = SessionData> {
 
   /** Whether a valid session cookie came with the request. */
   get isNew(): boolean {
+    this.#accessed = true;
     return this.read.status !== 'valid';
   }
   /** Why the session is empty, or 'valid'. */
   get status(): SessionStatus {
+    this.#accessed = true;
     return this.read.status;
   }
   /** Whether the session was read or written (Flask then adds `Vary: Cookie`). */
@@ -94,6 +96,7 @@ export class Session<T extends SessionData = SessionData> {
    * Flask cannot see either (`session["cart"].append(x)` needs `session.modified = True`).
    */
   get modified(): boolean {
+    this.#accessed = true;
     return this.#modified;
   }
   set modified(value: boolean) {
@@ -192,7 +195,21 @@ export class Session<T extends SessionData = SessionData> {
     return this.#use() as T;
   }
   toJSON(): unknown {
-    return this.#data;
+    return this.#use();
+  }
+
+  /**
+   * The data and state as `save_session` sees them, without touching the session (every public
+   * member marks it accessed, as any use of Flask's `session` proxy does). For session interfaces.
+   * @internal
+   */
+  peek(): { data: SessionData; accessed: boolean; modified: boolean; read: SessionReadResult } {
+    return {
+      data: this.#data,
+      accessed: this.#accessed,
+      modified: this.#modified,
+      read: this.read,
+    };
   }
 
   /** The messages `getFlashedMessages` took out of the session during this request. @internal */
@@ -271,20 +288,19 @@ export class SessionInterface<T extends SessionData = SessionData> {
    * ever saved (Flask's NullSession).
    */
   save(session: Session<T>): SaveResult {
-    if (!session.opened) return { vary: false }; // never used: nothing to send
-    const vary = session.accessed;
-    if (session.status === 'no-secret') return { vary: false };
-    const data = session.toJSON() as SessionData;
+    // Flask opens every request's session: a permanent one is re-issued even when the view never
+    // used it. Reading it here (if the view did not) does not mark it accessed.
+    const { data, accessed: vary, modified, read } = session.peek();
+    if (read.status === 'no-secret') return { vary: false };
     const now = this.now();
     if (Object.keys(data).length === 0) {
-      if (session.modified)
-        return { setCookie: dumpSession({}, { ...this.dumpOptions, now }), vary: true };
+      if (modified) return { setCookie: dumpSession({}, { ...this.dumpOptions, now }), vary: true };
       return { vary };
     }
     const refresh = (this.options.refreshEachRequest ?? true) && isPermanent(data);
-    if (!(session.modified || refresh)) return { vary };
-    if (!session.modified && session.read.status === 'valid')
-      return { setCookie: refreshSession(session.read, { ...this.dumpOptions, now }), vary: true };
+    if (!(modified || refresh)) return { vary };
+    if (!modified && read.status === 'valid')
+      return { setCookie: refreshSession(read, { ...this.dumpOptions, now }), vary: true };
     return { setCookie: dumpSession(data, { ...this.dumpOptions, now }), vary: true };
   }
 }

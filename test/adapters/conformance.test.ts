@@ -28,10 +28,13 @@ const OLD = 'conformance-old-secret-0123456789';
 const OPTIONS: SessionOptions = { secret: SECRET, fallbacks: [OLD] };
 
 /** What every app does on each route, given its session. */
-function route(path: string, q: URLSearchParams, s: Session): unknown {
+function route(path: string, q: URLSearchParams, session: Session | (() => Session)): unknown {
+  if (path === '/touch') return 'not touched';
+  // req.session / request.session are getters: evaluating one touches the session (Flask 3.1.3)
+  const s = typeof session === 'function' ? session() : session;
   switch (path) {
-    case '/touch':
-      return 'not touched';
+    case '/proxy':
+      return s.isNew ? 'touched' : 'touched'; // any use of the session, no key read
     case '/read':
       return { value: s.get(q.get('k')!) ?? null };
     case '/set':
@@ -68,7 +71,11 @@ const ADAPTERS: Record<string, (o: SessionOptions) => Promise<Running>> = {
     const app = express();
     app.use(expressSession(o));
     app.get(/.*/, (req, res) => {
-      const r = route(req.path, new URLSearchParams(req.url.split('?')[1] ?? ''), req.session);
+      const r = route(
+        req.path,
+        new URLSearchParams(req.url.split('?')[1] ?? ''),
+        () => req.session,
+      );
       if (r === undefined) res.status(404).end();
       else res.type(typeof r === 'string' ? 'text' : 'json').send(body(r));
     });
@@ -79,7 +86,7 @@ const ADAPTERS: Record<string, (o: SessionOptions) => Promise<Running>> = {
     await app.register(fastifySession, o);
     app.get('/*', async (request, reply) => {
       const url = new URL(request.url, 'http://x');
-      const r = route(url.pathname, url.searchParams, request.session);
+      const r = route(url.pathname, url.searchParams, () => request.session);
       if (r === undefined) return reply.code(404).send();
       return reply.type(typeof r === 'string' ? 'text/plain' : 'application/json').send(body(r));
     });
@@ -161,6 +168,14 @@ for (const [name, start] of Object.entries(ADAPTERS)) {
       assert.deepEqual([r.setCookie, r.vary], [[], null]);
     });
 
+    test('touching the session without reading a key sends Vary: Cookie (Flask 3.1.3)', async () => {
+      const c = jar((await get(server.url, '/set?k=a&v=1')).setCookie);
+      for (const cookie of [c, undefined]) {
+        const r = await get(server.url, '/proxy', cookie);
+        assert.deepEqual([r.text, r.setCookie, r.vary], ['touched', [], 'Cookie']);
+      }
+    });
+
     test('read-only access sends only Vary: Cookie', async () => {
       const c = jar((await get(server.url, '/set?k=a&v=1')).setCookie);
       const r = await get(server.url, '/read?k=a', c);
@@ -210,7 +225,10 @@ for (const [name, start] of Object.entries(ADAPTERS)) {
       const fresh = readSession(jar(r.setCookie), SECRET);
       assert.ok(fresh.issuedAt!.getTime() > Date.now() - 5000, 'with a new timestamp');
       assert.deepEqual({ ...fresh.data }, { uname: 'momo', _permanent: true });
-      assert.deepEqual((await get(server.url, '/touch', old.split(';')[0])).setCookie, []);
+      // Flask opens the session of every request: it is re-issued even when the view never uses it
+      const untouched = await get(server.url, '/touch', old.split(';')[0]);
+      assert.equal(untouched.setCookie.length, 1, 'refreshed without being used');
+      assert.equal(untouched.vary, 'Cookie');
     });
 
     test('a nested change is saved only when marked modified', async () => {
