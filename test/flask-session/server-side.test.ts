@@ -687,12 +687,16 @@ describe(
           }
           // a request without a cookie that does not write: no cookie, no key, on both sides
           const before = (await redis.command('DBSIZE')) as number;
+          const varies: (string | null)[] = [];
           for (const base of [node, flaskMain]) {
             const r = await get(base, '/getSession/');
             assert.deepEqual(r.json(), { uname: null, pwd: null });
             assert.deepEqual(r.setCookie, []);
+            varies.push(r.vary);
           }
           assert.equal(await redis.command('DBSIZE'), before);
+          // read-only on a new session: Vary as Flask-Session sends it (whenever accessed)
+          assert.deepEqual(varies, ['Cookie', 'Cookie']);
         }));
     }
 

@@ -1,0 +1,187 @@
+/**
+ * The cookie session's own rules beyond the fixtures: nothing a caller gets is shared with another
+ * request, signing state never mixes two key lists, a rejected cookie costs one HMAC per key, keys
+ * are tried newest first, and memory does not grow with the sessions seen.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  dumpSession,
+  getSigningSerializer,
+  JSONTag,
+  loadSession,
+  Markup,
+  readSession,
+  Signer,
+  TaggedJSONSerializer,
+  tuple,
+  UUID,
+  type SessionData,
+  type SigningAlgorithm,
+} from '../../src/index.ts';
+import { HmacSha1 } from '../../src/_internal/hmac-sha1.ts';
+
+const SECRET = 'cookie-session-test-secret-0123456789';
+const NOW = 1700000000;
+const cookieOf = (header: string) => header.split(';')[0]!;
+
+test('a loaded Markup, UUID or tuple changed by the caller does not reach the next load', () => {
+  const c = cookieOf(
+    dumpSession(
+      {
+        m: new Markup('<b>x</b>'),
+        u: new UUID('12345678123456781234567812345678'),
+        t: tuple(new Markup('y')),
+      },
+      { secret: SECRET, now: NOW },
+    ),
+  );
+  const first = loadSession(c, SECRET, { now: NOW });
+  for (const v of [first['m'], first['u'], (first['t'] as unknown[])[0]]) {
+    try {
+      Object.assign(v as object, { value: 'changed', hex: 'changed' });
+    } catch {
+      // frozen is fine too
+    }
+  }
+  const second = loadSession(c, SECRET, { now: NOW });
+  assert.notEqual(second['m'], first['m']);
+  assert.equal(String(second['m']), '<b>x</b>');
+  assert.equal(String(second['u']), '12345678-1234-5678-1234-567812345678');
+  assert.equal(String((second['t'] as unknown[])[0]), 'y');
+});
+
+test('a tag registered on the serializer getSigningSerializer exposes is honoured by every later load', () => {
+  class TagSet extends JSONTag<Set<unknown>> {
+    key = ' s';
+    check(v: unknown) {
+      return v instanceof Set;
+    }
+    toJSON(v: Set<unknown>) {
+      return [...v];
+    }
+    toPython(v: unknown) {
+      return new Set(v as unknown[]);
+    }
+  }
+  // a cookie whose JSON carries {" s": [1, 2]}, as a Flask app with that tag writes it
+  const c = cookieOf(dumpSession({ a: { ' s': [1, 2] } }, { secret: SECRET, now: NOW }));
+  assert.deepEqual({ ...(loadSession(c, SECRET, { now: NOW })['a'] as object) }, { ' s': [1, 2] });
+  (getSigningSerializer({ secret: SECRET }).serializer as TaggedJSONSerializer).register(TagSet);
+  for (let i = 0; i < 3; i++)
+    assert.deepEqual(loadSession(c, SECRET, { now: NOW })['a'], new Set([1, 2]), `load ${i}`);
+});
+
+test('two key lists that spell alike never share signing state', () => {
+  // the secret "X\0sY" alone, and the secret "X" with the fallback "Y"
+  const a = dumpSession(
+    { k: 1 },
+    { secret: 'X', fallbacks: ['Y'], now: NOW, weakSecret: 'ignore' },
+  );
+  const b = dumpSession({ k: 1 }, { secret: 'X\0sY', now: NOW, weakSecret: 'ignore' });
+  assert.equal(readSession(cookieOf(a), 'X', { now: NOW }).status, 'valid');
+  assert.equal(readSession(cookieOf(b), 'X\0sY', { now: NOW }).status, 'valid');
+  assert.equal(readSession(cookieOf(b), 'X', { now: NOW }).status, 'invalid');
+  const bytesKey = new Uint8Array([0x58, 0, 0x73, 0x59]);
+  const c = dumpSession({ k: 1 }, { secret: bytesKey, now: NOW, weakSecret: 'ignore' });
+  assert.equal(c, b, 'bytes and text with the same UTF-8 sign alike');
+});
+
+test('a rejected cookie costs one HMAC per key (forged), or one (expired)', () => {
+  const keys = { fallbacks: ['old-key-0123456789abcdef', 'older-key-0123456789abcdef'] };
+  const good = cookieOf(dumpSession({ a: 1 }, { secret: SECRET, now: NOW }));
+  const forged = good.slice(0, -3) + (good.endsWith('AAA') ? 'BBB' : 'AAA');
+  const proto = HmacSha1.prototype as unknown as { macInto: (...a: unknown[]) => void };
+  const original = proto.macInto;
+  let calls = 0;
+  proto.macInto = function (...a: unknown[]) {
+    calls++;
+    return original.apply(this, a);
+  };
+  try {
+    readSession(good, SECRET, { ...keys, now: NOW }); // signing state derived before counting
+    calls = 0;
+    assert.equal(readSession(forged, SECRET, { ...keys, now: NOW }).status, 'invalid');
+    assert.equal(calls, 3, 'forged: one HMAC per key');
+    calls = 0;
+    const expired = readSession(good, SECRET, { ...keys, now: NOW + 2678401 });
+    assert.equal(expired.status, 'expired');
+    assert.equal(calls, 1, 'expired: the signature once');
+  } finally {
+    proto.macInto = original;
+  }
+});
+
+test('keys are tried newest first: the current secret, then the fallbacks from the last', () => {
+  const c = cookieOf(dumpSession({ a: 1 }, { secret: SECRET, now: NOW }));
+  // the current key also listed as a fallback still verifies as the current key
+  const r = readSession(c, SECRET, { fallbacks: ['a-0123456789abcdef', SECRET], now: NOW });
+  assert.deepEqual([r.status, r.keyIndex], ['valid', 0]);
+  const byFallback = readSession(c, 'new-key-0123456789abcdef', {
+    fallbacks: [SECRET, 'b-0123456789abcdef'],
+    now: NOW,
+  });
+  assert.deepEqual([byFallback.status, byFallback.keyIndex], ['valid', 2]);
+  // the order itself, seen by a signing algorithm that records the keys it is asked to verify with
+  const tried: string[] = [];
+  const recording: SigningAlgorithm = {
+    getSignature: (key) => key.slice(0, 4),
+    verifySignature: (key) => {
+      tried.push(new TextDecoder().decode(key));
+      return false;
+    },
+  };
+  const signer = new Signer(['k1', 'k2', 'k3'], { algorithm: recording, keyDerivation: 'none' });
+  assert.equal(signer.validate('value.c2lnbg'), false);
+  assert.deepEqual(tried, ['k3', 'k2', 'k1']);
+});
+
+test('signature comparison at the call site reads every byte of the MAC whatever differs', () => {
+  const signer = new Signer(SECRET, { salt: 'cookie-session', keyDerivation: 'hmac' });
+  const value = 'eyJhIjoxfQ.ZVPxAA';
+  const sig = signer.getSignature(value);
+  const s = signer as unknown as { macOut: Uint8Array };
+  const real = s.macOut;
+  let reads = 0;
+  s.macOut = new Proxy(real, {
+    get(t, k) {
+      if (typeof k === 'string' && /^\d+$/.test(k)) reads++;
+      const v = Reflect.get(t, k, t);
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+    set: (t, k, v) => Reflect.set(t, k, v, t),
+  });
+  const readsFor = (signature: string) => {
+    reads = 0;
+    signer.verifySignature(value, signature);
+    return reads;
+  };
+  const flip = (i: number) => sig.slice(0, i) + (sig[i] === 'A' ? 'B' : 'A') + sig.slice(i + 1);
+  const valid = readsFor(sig);
+  assert.ok(valid >= 20, `${valid} reads`);
+  assert.equal(readsFor(flip(0)), valid, 'first byte differs');
+  assert.equal(readsFor(flip(25)), valid, 'last bytes differ');
+});
+
+test('memory returns to its baseline after 10,000 loads of distinct large sessions', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // each payload inflates to ~64 KB: what a cache of decoded sessions would keep
+  const cookies = Array.from({ length: 10_000 }, (_, i) =>
+    cookieOf(dumpSession({ id: i, blob: 'x'.repeat(65536) }, { secret: SECRET, now: NOW })),
+  );
+  const heap = () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const before = heap();
+  let n = 0;
+  for (const c of cookies)
+    n += (loadSession(c, SECRET, { now: NOW }) as SessionData & { id: number }).id;
+  assert.equal(n, (10_000 * 9_999) / 2);
+  const grown = heap() - before;
+  assert.ok(grown < 4 * 1024 * 1024, `heap grew by ${(grown / 1048576).toFixed(1)} MiB`);
+});
