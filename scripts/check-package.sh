@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# Packs the library as npm would publish it, installs the tarball into an empty project and uses it
-# from plain ESM JavaScript and from strict TypeScript, as a user would.
+# Packs the library as npm would publish it and installs it into an empty project, as a user would,
+# from source and without any build of ours: `npm pack` in a fresh clone (the `prepare` script
+# builds), and `npm install git+file://<clone>` (npm runs `prepare` in its own checkout). Each
+# install is used from plain ESM JavaScript and from strict TypeScript.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rm -rf dist && npm run build >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-tarball=$(npm pack --silent --pack-destination "$tmp")
-echo "packed $tarball: $(tar -tzf "$tmp/$tarball" | wc -l) files"
+ts_version=$(node -p "require('./package.json').devDependencies.typescript")
+# what is committed, as a fresh clone has it: no dist/, no node_modules/
+git clone -q . "$tmp/clone"
+(cd "$tmp/clone" && npm ci --ignore-scripts --silent --no-audit --no-fund >/dev/null)
+[ ! -e "$tmp/clone/dist" ] || { echo "a fresh clone already has dist/" >&2; exit 1; }
+tarball=$(cd "$tmp/clone" && npm pack --silent --pack-destination "$tmp" | tail -n 1)
+echo "packed $tarball from a fresh clone without a build: $(tar -tzf "$tmp/$tarball" | wc -l) files"
 if tar -tzf "$tmp/$tarball" | grep -E -v '^package/(dist/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE|SECURITY\.md)$'; then
   echo "unexpected files in the package (above)" >&2
   exit 1
 fi
-cd "$tmp"
-npm init -y >/dev/null
-npm install --silent --no-audit --no-fund "./$tarball" "typescript@$(node -p "require('$OLDPWD/package.json').devDependencies.typescript")" >/dev/null
+tar -tzf "$tmp/$tarball" | grep -q '^package/dist/index.js$' || { echo "no dist/index.js in the package" >&2; exit 1; }
+
+check_project() { # $1: a project folder with the package installed
+cd "$1"
 cat > use.mjs <<'JS'
 import { dumpSession, loadSession, tuple } from 'flask-session-cookie';
 const h = dumpSession({ a: 1, t: tuple(1, 2) }, { secret: 'package-check-secret-0123456789', now: 1700000000 });
@@ -39,3 +46,15 @@ echo "TypeScript consumer: ok"
 key=$(npx --no-install flask-session-cookie genkey)
 [[ "$key" =~ ^[0-9a-f]{64}$ ]] || { echo "the CLI printed: $key" >&2; exit 1; }
 echo "CLI (npx flask-session-cookie genkey): ok"
+}
+
+mkdir "$tmp/from-tarball" && cd "$tmp/from-tarball" && npm init -y >/dev/null
+npm install --silent --no-audit --no-fund "$tmp/$tarball" "typescript@$ts_version" >/dev/null
+echo "-- installed from the tarball"
+(check_project "$tmp/from-tarball")
+
+mkdir "$tmp/from-git" && cd "$tmp/from-git" && npm init -y >/dev/null
+npm install --silent --no-audit --no-fund "git+file://$tmp/clone" "typescript@$ts_version" >/dev/null
+[ -f node_modules/flask-session-cookie/dist/index.js ] || { echo "the git install has no dist/" >&2; exit 1; }
+echo "-- installed from a git URL (git+file://)"
+(check_project "$tmp/from-git")

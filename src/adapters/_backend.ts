@@ -18,6 +18,7 @@ import {
 } from '../flask-session/base.ts';
 import {
   SessionInterface,
+  type RequestInfo,
   type SaveResult,
   type Session,
   type SessionOptions,
@@ -47,9 +48,9 @@ export interface SessionBackend<T extends SessionData = SessionData> {
    * must finish before the response does. Throws what saving throws (data Flask cannot store, an
    * oversize cookie with `onOversize: 'throw'`).
    */
-  plan(session: Session<T>): SavePlan;
+  plan(session: Session<T>, request?: RequestInfo): SavePlan;
   /** {@link plan}, then the store write: the headers once the session is stored. */
-  save(session: Session<T>): Promise<SaveResult>;
+  save(session: Session<T>, request?: RequestInfo): Promise<SaveResult>;
 }
 
 /** The backend for these options: server-side when they have a `store`, else cookie sessions. */
@@ -58,14 +59,16 @@ export function sessionBackend<T extends SessionData = SessionData>(
 ): SessionBackend<T> {
   const server = isServerSide(options) ? new ServerSideSessionInterface<T>(options) : undefined;
   const cookies = server ? undefined : new SessionInterface<T>(options as SessionOptions);
-  const plan = (session: Session<T>): SavePlan =>
-    server ? server.plan(session as ServerSideSession<T>) : { result: cookies!.save(session) };
+  const plan = (session: Session<T>, request?: RequestInfo): SavePlan =>
+    server
+      ? server.plan(session as ServerSideSession<T>)
+      : { result: cookies!.save(session, request) };
   return {
     async: server !== undefined,
     open: (header) => (server ? server.open(header()) : cookies!.openLazily(header)),
     plan,
-    async save(session) {
-      const p = plan(session);
+    async save(session, request) {
+      const p = plan(session, request);
       if (p.write) await p.write();
       return p.result;
     },

@@ -5,7 +5,7 @@
 
 import type { NextFunction, Request, Response } from 'express';
 import { sessionBackend, type AnySessionOptions } from './_backend.ts';
-import type { Session } from '../flask/session-interface.ts';
+import type { AppSessionData, Session } from '../flask/session-interface.ts';
 import type { SessionData } from '../flask/tagged-json.ts';
 import { saveBeforeHeaders } from './_node-response.ts';
 
@@ -23,7 +23,7 @@ declare global {
   namespace Express {
     interface Request {
       /** The request's Flask session (flask-session-cookie/express). */
-      session: Session;
+      session: Session<AppSessionData>;
     }
   }
 }
@@ -42,7 +42,7 @@ declare global {
  * app.get('/', (req, res) => res.send(`hello ${req.session.get('uname')}`));
  * ```
  */
-export function flaskSession<T extends SessionData = SessionData>(
+export function flaskSession<T extends SessionData = AppSessionData>(
   options: AnySessionOptions,
 ): (req: Request, res: Response, next: NextFunction) => void {
   const backend = sessionBackend<T>(options);
@@ -70,7 +70,9 @@ export function flaskSession<T extends SessionData = SessionData>(
         // Flask opens every session: a permanent one is refreshed even when the view did not use it
         if (session === undefined && !backend.async)
           session = backend.open(() => req.headers.cookie) as Session<T>;
-        return session === undefined ? undefined : backend.plan(session);
+        return session === undefined
+          ? undefined
+          : backend.plan(session, { method: req.method, path: req.originalUrl.split('?')[0] });
       },
       (e) => next(e),
     );

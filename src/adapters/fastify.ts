@@ -5,7 +5,7 @@
 
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { sessionBackend, type AnySessionOptions } from './_backend.ts';
-import type { Session } from '../flask/session-interface.ts';
+import type { AppSessionData, Session } from '../flask/session-interface.ts';
 import { varyWithCookie } from './_vary.ts';
 
 export { Session } from '../flask/session-interface.ts';
@@ -20,17 +20,19 @@ export type { SessionStore } from '../flask-session/store.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     /** The request's Flask session (flask-session-cookie/fastify). */
-    session: Session;
+    session: Session<AppSessionData>;
     /**
      * The request's session, loaded from the store first if no hook has yet: for hooks that may
      * run before the plugin's own.
      */
-    getSession(): Promise<Session>;
+    getSession(): Promise<Session<AppSessionData>>;
   }
 }
 
 const SESSION = Symbol('flask-session-cookie.session');
-type WithSession = FastifyRequest & { [SESSION]?: Session };
+/** The sessions this plugin hands out, typed by {@link AppSessionData}. */
+type AppSession = Session<AppSessionData>;
+type WithSession = FastifyRequest & { [SESSION]?: AppSession };
 
 /**
  * A Fastify plugin that gives every request `request.session` (read from the cookie on first use)
@@ -48,11 +50,11 @@ export const flaskSession: FastifyPluginAsync<AnySessionOptions> = async (
   fastify: FastifyInstance,
   options: AnySessionOptions,
 ) => {
-  const backend = sessionBackend(options);
+  const backend = sessionBackend<AppSessionData>(options);
   /** The session, opened now if it can be (cookie sessions are read on first use). */
-  const sessionOf = (request: WithSession): Session | undefined => {
+  const sessionOf = (request: WithSession): AppSession | undefined => {
     if (request[SESSION] === undefined && !backend.async)
-      request[SESSION] = backend.open(() => request.headers.cookie) as Session;
+      request[SESSION] = backend.open(() => request.headers.cookie) as AppSession;
     return request[SESSION];
   };
   fastify.decorateRequest('session', {
@@ -67,16 +69,16 @@ export const flaskSession: FastifyPluginAsync<AnySessionOptions> = async (
     },
   });
   // Whatever order hooks run in: the session, loaded from the store if it is not yet.
-  fastify.decorateRequest('getSession', async function (this: WithSession): Promise<Session> {
+  fastify.decorateRequest('getSession', async function (this: WithSession): Promise<AppSession> {
     const s = sessionOf(this) ?? (this[SESSION] = await loadOnce(this));
     s.markAccessed();
     return s;
   });
-  const loading = new WeakMap<object, Promise<Session>>();
-  const loadOnce = (request: WithSession): Promise<Session> => {
+  const loading = new WeakMap<object, Promise<AppSession>>();
+  const loadOnce = (request: WithSession): Promise<AppSession> => {
     let p = loading.get(request);
     if (p === undefined)
-      loading.set(request, (p = backend.open(() => request.headers.cookie) as Promise<Session>));
+      loading.set(request, (p = backend.open(() => request.headers.cookie) as Promise<AppSession>));
     return p;
   };
   if (backend.async)
@@ -92,7 +94,10 @@ export const flaskSession: FastifyPluginAsync<AnySessionOptions> = async (
     async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const session = sessionOf(request as WithSession);
       if (session === undefined) return payload;
-      const r = await backend.save(session);
+      const r = await backend.save(session, {
+        method: request.method,
+        path: request.url.split('?')[0],
+      });
       if (r.setCookie !== undefined) reply.header('set-cookie', r.setCookie); // Fastify appends it
       if (r.vary) reply.header('vary', varyWithCookie(reply.getHeader('vary')));
       return payload;

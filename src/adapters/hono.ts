@@ -5,7 +5,7 @@
 
 import type { MiddlewareHandler } from 'hono';
 import { sessionBackend, type AnySessionOptions } from './_backend.ts';
-import type { Session } from '../flask/session-interface.ts';
+import type { AppSessionData, Session } from '../flask/session-interface.ts';
 import type { SessionData } from '../flask/tagged-json.ts';
 import { varyWithCookie } from './_vary.ts';
 
@@ -21,7 +21,7 @@ export type { SessionStore } from '../flask-session/store.ts';
 declare module 'hono' {
   interface ContextVariableMap {
     /** The request's Flask session (flask-session-cookie/hono). */
-    session: Session;
+    session: Session<AppSessionData>;
   }
 }
 
@@ -36,7 +36,7 @@ declare module 'hono' {
  * app.get('/', (c) => c.text(`hello ${c.get('session').get('uname')}`));
  * ```
  */
-export function flaskSession<T extends SessionData = SessionData>(
+export function flaskSession<T extends SessionData = AppSessionData>(
   options: AnySessionOptions,
 ): MiddlewareHandler<{ Variables: { session: Session<T> } }> {
   const backend = sessionBackend<T>(options);
@@ -46,7 +46,7 @@ export function flaskSession<T extends SessionData = SessionData>(
     // Hono has turned a thrown error into c.res (its 500) by now: the session is saved on it, as
     // Flask saves on its error response; an error thrown here goes to app.onError
     await next();
-    const r = await backend.save(session);
+    const r = await backend.save(session, { method: c.req.method, path: c.req.path });
     if (r.setCookie === undefined && !r.vary) return;
     const apply = (headers: Headers): void => {
       if (r.setCookie !== undefined) headers.append('Set-Cookie', r.setCookie);

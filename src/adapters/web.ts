@@ -11,6 +11,7 @@ import {
   type SaveResult,
   type Session,
   type SessionOptions,
+  type AppSessionData,
 } from '../flask/session-interface.ts';
 import type { SessionData } from '../flask/tagged-json.ts';
 import { varyWithCookie } from './_vary.ts';
@@ -25,7 +26,7 @@ export type { ServerSideOptions } from '../flask-session/base.ts';
 export type { SessionStore } from '../flask-session/store.ts';
 
 /** Opens sessions from requests and writes their headers into responses. */
-export interface WebSessions<T extends SessionData = SessionData> {
+export interface WebSessions<T extends SessionData = AppSessionData> {
   /** The session of a request; its cookie is read when the session is first used. */
   open(request: Request | Headers): Session<T>;
   /**
@@ -38,7 +39,7 @@ export interface WebSessions<T extends SessionData = SessionData> {
 }
 
 /** {@link WebSessions} for server-side sessions: reading and writing the store are asynchronous. */
-export interface AsyncWebSessions<T extends SessionData = SessionData> {
+export interface AsyncWebSessions<T extends SessionData = AppSessionData> {
   open(request: Request | Headers): Promise<Session<T>>;
   commit(session: Session<T>, response: Response): Promise<Response>;
   commitHeaders(session: Session<T>, headers: Headers): Promise<void>;
@@ -78,13 +79,13 @@ function mutable(response: Response, apply: (h: Headers) => void): Response {
  * };
  * ```
  */
-export function webSessions<T extends SessionData = SessionData>(
+export function webSessions<T extends SessionData = AppSessionData>(
   options: SessionOptions,
 ): WebSessions<T>;
-export function webSessions<T extends SessionData = SessionData>(
+export function webSessions<T extends SessionData = AppSessionData>(
   options: ServerSideOptions,
 ): AsyncWebSessions<T>;
-export function webSessions<T extends SessionData = SessionData>(
+export function webSessions<T extends SessionData = AppSessionData>(
   options: AnySessionOptions,
 ): WebSessions<T> | AsyncWebSessions<T> {
   if (isServerSide(options)) {
@@ -147,7 +148,7 @@ function internalServerError(error: unknown): Response {
  * export default { fetch: withSession({ secret }, (request, session) => new Response(String(session.get('uname')))) };
  * ```
  */
-export function withSession<T extends SessionData = SessionData, A extends unknown[] = []>(
+export function withSession<T extends SessionData = AppSessionData, A extends unknown[] = []>(
   options: AnySessionOptions,
   handler: (request: Request, session: Session<T>, ...rest: A) => Response | Promise<Response>,
   hooks: WithSessionHooks = {},
@@ -169,7 +170,10 @@ export function withSession<T extends SessionData = SessionData, A extends unkno
     }
     let r: SaveResult;
     try {
-      r = await backend.save(session);
+      r = await backend.save(session, {
+        method: request.method,
+        path: new URL(request.url).pathname,
+      });
     } catch (e) {
       return onError(e, request);
     }

@@ -300,7 +300,7 @@ function cmdVerify(args: string[]): Out {
   if (r.status !== 'valid')
     return {
       code: 1,
-      text: `invalid: ${r.status}${r.error ? ` (${r.error.message})` : ''}`,
+      text: `invalid: ${whyInvalid(r, values)}; "flask-session-cookie explain" says more`,
       json: { valid: false, reason: r.status, message: r.error?.message },
     };
   const key =
@@ -315,6 +315,27 @@ function cmdVerify(args: string[]): Out {
       data: JSON.parse(tagged.dumps(r.data)),
     },
   };
+}
+
+/** Why a cookie is refused, in words that say what to check. */
+function whyInvalid(r: SessionReadResult, values: Record<string, unknown>): string {
+  switch (r.status) {
+    case 'missing':
+      return `no cookie named "${values['cookie-name'] as string}" in the input`;
+    case 'expired': {
+      const now = num('now', values['now'] as string | undefined) ?? Date.now() / 1000;
+      const age = Math.floor(now) - Math.floor(r.issuedAt!.getTime() / 1000);
+      return age < 0
+        ? `signed ${-age} seconds in the future (${r.issuedAt!.toISOString()}): are the clocks in sync?`
+        : `expired: signed ${r.issuedAt!.toISOString()}, ${age} seconds ago, past the lifetime (--lifetime, Flask's PERMANENT_SESSION_LIFETIME)`;
+    }
+    case 'invalid':
+      return /timestamp/i.test(r.error?.message ?? '')
+        ? `the signature verifies but the timestamp is malformed (${r.error!.message})`
+        : 'no key verifies the signature: the cookie was signed with a different SECRET_KEY (check --secret-file or FLASK_SECRET_KEY, and FLASK_SECRET_KEY_FALLBACKS after a rotation), or it was changed';
+    default:
+      return `${r.status}${r.error ? ` (${r.error.message})` : ''}`;
+  }
 }
 
 const ordinal = (n: number) => `${n}${n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'}`;
@@ -531,6 +552,13 @@ function main(argv: string[]): number {
     return 2;
   }
   const json = rest.includes('--json');
+  const keyFlag = rest.find((a) => /^--(secret|key|secret-key|fallbacks?)(=|$)/.test(a));
+  if (keyFlag !== undefined) {
+    process.stderr.write(
+      `flask-session-cookie ${command}: ${keyFlag.split('=')[0]} is not an option: secrets come from --secret-file FILE (and --fallbacks-file FILE) or the FLASK_SECRET_KEY (and FLASK_SECRET_KEY_FALLBACKS) environment variable, never the command line, because other users can read a command line (ps, /proc) and shells keep it in their history\n`,
+    );
+    return 2;
+  }
   try {
     const out = run(rest);
     process.stdout.write(

@@ -33,7 +33,12 @@ export type {
   SigningSerializerOptions,
 } from './cookie-session.ts';
 export { Session, SessionInterface } from './session-interface.ts';
-export type { SessionOptions, SaveResult } from './session-interface.ts';
+export type {
+  SessionOptions,
+  SaveResult,
+  FlaskSessionData,
+  AppSessionData,
+} from './session-interface.ts';
 export { flash, getFlashedMessages } from './flashing.ts';
 export type { FlashedMessagesOptions } from './flashing.ts';
 export { flaskConfigFromEnv, sessionOptionsFromFlaskConfig } from './config.ts';

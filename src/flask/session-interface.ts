@@ -35,6 +35,24 @@ export interface SessionOptions
 }
 
 /**
+ * The shape of your session data, declared once for every adapter (`req.session`,
+ * `request.session`, `c.get('session')`, ...) by merging into this interface, as express-session's
+ * `SessionData` is declared:
+ * ```ts
+ * declare module 'flask-session-cookie' {
+ *   interface FlaskSessionData { cart: string[]; uname: string }
+ * }
+ * req.session.get('cart')?.push('apple'); // string[] | undefined
+ * ```
+ * Keys you do not declare stay available as any {@link SessionValue}.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface FlaskSessionData {}
+
+/** The data of the adapters' sessions: {@link SessionData} with the keys of {@link FlaskSessionData}. */
+export type AppSessionData = SessionData & FlaskSessionData;
+
+/**
  * A request's session, with Flask's behaviour: reading marks it accessed, writing marks it modified.
  * The data is reached through methods only, so no session key can shadow a method.
  * `T` is the shape of the data, for typed access.
@@ -81,6 +99,15 @@ export class Session<T extends SessionData = SessionData> {
   get isNew(): boolean {
     this.#accessed = true;
     return this.read.status !== 'valid';
+  }
+  /**
+   * Which key verified the request's cookie: 0 for `SECRET_KEY`, 1 for the newest fallback, and so
+   * on; undefined without a valid cookie. Re-issue a fallback-signed session with the current key
+   * at once: `if (session.keyIndex) session.modified = true`.
+   */
+  get keyIndex(): number | undefined {
+    this.#accessed = true;
+    return this.read.keyIndex;
   }
   /** Why the session is empty, or 'valid'. */
   get status(): SessionStatus {
@@ -226,6 +253,12 @@ export class Session<T extends SessionData = SessionData> {
   }
 }
 
+/** The request a session is saved for, named in warnings. */
+export interface RequestInfo {
+  method?: string | undefined;
+  path?: string | undefined;
+}
+
 /** What to send with the response, as Flask's `save_session` decides it. */
 export interface SaveResult {
   /** The `Set-Cookie` header value to append, if any. */
@@ -287,7 +320,7 @@ export class SessionInterface<T extends SessionData = SessionData> {
    * payload re-signed when it is permanent and `refreshEachRequest`. Without a secret nothing is
    * ever saved (Flask's NullSession).
    */
-  save(session: Session<T>): SaveResult {
+  save(session: Session<T>, request?: RequestInfo): SaveResult {
     // Flask opens every request's session: a permanent one is re-issued even when the view never
     // used it. Reading it here (if the view did not) does not mark it accessed.
     const { data, accessed: vary, modified, read } = session.peek();
@@ -299,8 +332,23 @@ export class SessionInterface<T extends SessionData = SessionData> {
     }
     const refresh = (this.options.refreshEachRequest ?? true) && isPermanent(data);
     if (!(modified || refresh)) return { vary };
-    if (!modified && read.status === 'valid')
-      return { setCookie: refreshSession(read, { ...this.dumpOptions, now }), vary: true };
-    return { setCookie: dumpSession(data, { ...this.dumpOptions, now }), vary: true };
+    const reissue = !modified && read.status === 'valid';
+    const options = { ...this.dumpOptions, now, onOversize: this.oversize(request, reissue) };
+    if (reissue) return { setCookie: refreshSession(read, options), vary: true };
+    return { setCookie: dumpSession(data, options), vary: true };
+  }
+
+  /** The oversize policy, with Werkzeug's warning followed by which request sent the cookie. */
+  private oversize(
+    request: RequestInfo | undefined,
+    reissue: boolean,
+  ): DumpSessionOptions['onOversize'] {
+    const policy = this.options.onOversize ?? 'warn';
+    if (policy !== 'warn' || (request === undefined && !reissue)) return policy;
+    const where = request ? `${request.method ?? '?'} ${request.path ?? '?'}` : '';
+    const why = reissue
+      ? 're-issuing an unchanged permanent session, as Flask does on every request'
+      : 'the session was changed';
+    return (e) => console.warn(`${e.message} (${[where, why].filter(Boolean).join(': ')})`);
   }
 }

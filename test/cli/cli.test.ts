@@ -55,7 +55,12 @@ test('verify: valid with the right key and second, invalid with the reason other
   assert.equal(JSON.parse(expired.out).reason, 'expired');
   const wrong = run(['verify', cookie], { env: { FLASK_SECRET_KEY: 'nope' } });
   assert.equal(wrong.code, 1);
-  assert.match(wrong.out, /^invalid: invalid/);
+  assert.match(
+    wrong.out,
+    /^invalid: no key verifies the signature: the cookie was signed with a different SECRET_KEY/,
+  );
+  const late = run(['verify', cookie, '--now', String(c.now + 2678401)], { env: secret });
+  assert.match(late.out, /^invalid: expired: signed .*, 2678401 seconds ago/);
   // an old key in FLASK_SECRET_KEY_FALLBACKS, as Flask's from_prefixed_env reads it
   const fb = run(['verify', cookie, '--now', String(c.now)], {
     env: { FLASK_SECRET_KEY: 'new-key', FLASK_SECRET_KEY_FALLBACKS: '["spec-secret"]' },
@@ -85,7 +90,12 @@ test('the secret comes from a file or the environment, never from argv', () => {
   const none = run(['verify', 'session=x.y.z']);
   assert.equal(none.code, 2);
   assert.match(none.err, /no secret/);
-  assert.equal(run(['verify', 'session=x.y.z', '--secret', 'spec-secret']).code, 2);
+  const flag = run(['verify', 'session=x.y.z', '--secret', 'spec-secret']);
+  assert.equal(flag.code, 2);
+  assert.match(
+    flag.err,
+    /--secret is not an option: secrets come from --secret-file FILE .* never the command line, because/,
+  );
 });
 
 test('sign writes the cookie Flask writes for the same tagged JSON and second', () => {
