@@ -102,3 +102,4 @@ export function flaskSession<T extends SessionData = SessionData>(
     }, next);
   };
 }
+export * from './express-login.ts';
