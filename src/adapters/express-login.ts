@@ -12,7 +12,7 @@ import { CSRFProtect, csrfErrorPage, type CSRFProtectOptions } from '../flask-wt
 import { RequestLogin, type FlaskLoginOptions } from './_login.ts';
 
 export type { FlaskLoginOptions, LoginUserCallOptions } from './_login.ts';
-export { RequestLogin } from './_login.ts';
+export type { RequestLogin } from './_login.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

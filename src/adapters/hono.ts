@@ -59,3 +59,4 @@ export function flaskSession<T extends SessionData = SessionData>(
     }
   };
 }
+export * from './hono-login.ts';

@@ -139,3 +139,4 @@ export function withSession<T extends SessionData = SessionData, A extends unkno
     return mutable(response, (h) => applyHeaders(r, h));
   };
 }
+export * from './web-login.ts';
