@@ -147,3 +147,25 @@ describe('login_user / logout_user', () => {
     assert.throws(() => new LoginManager({ secret: 'k\u20ac' }), TypeError);
   });
 });
+
+describe('hostile input', () => {
+  test('remember cookies, headers and session values never make loadUser throw', async () => {
+    const fc = (await import('fast-check')).default;
+    const manager = new LoginManager({ secret: 'k', sessionProtection: 'strong' });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'binary' }),
+        fc.string(),
+        fc.anything(),
+        async (cookie, ua, id) => {
+          const session = sessionOf({ _user_id: id as never, _id: ua, _fresh: id as never });
+          const r = facts({ Cookie: `remember_token=${cookie}`, 'User-Agent': ua }, ua);
+          assert.equal(decodeCookie(cookie, 'k') === undefined || cookie.includes('|'), true);
+          await manager.loadUser(session, r, (x) => (typeof x === 'string' ? { x } : null));
+          manager.updateRememberCookie(session);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -131,3 +131,29 @@ describe('CSRFProtect rules', () => {
     );
   });
 });
+
+describe('hostile input', () => {
+  test('validateCsrf only ever throws CSRFError; sameOrigin and protect never throw', async () => {
+    const fc = (await import('fast-check')).default;
+    const s = sessionOf({ csrf_token: 'ab'.repeat(20) });
+    const csrf = new CSRFProtect({ secret: 'k' });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string(), (token, ref) => {
+        try {
+          validateCsrf(s, token, { secret: 'k' });
+        } catch (e) {
+          assert.ok(e instanceof CSRFError, String(e));
+        }
+        sameOrigin(ref, token);
+        const r = csrf.protect(s, {
+          method: 'POST',
+          header: (n) => (n === 'Referer' ? ref : token),
+          form: { csrf_token: [token, 1] },
+          secure: true,
+        });
+        assert.equal(typeof r, 'string');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
