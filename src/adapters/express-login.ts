@@ -50,16 +50,26 @@ export function flaskLogin<U>(
   return (req, res, next) => {
     const login = new RequestLogin<U>(manager, options, () => req.session, facts(req));
     req.login = login as RequestLogin<unknown>;
-    const writeHead = res.writeHead;
+    // Flask-Login's after-request hook, before the session is saved: cookie sessions are saved
+    // when the headers are written, server-side ones when the response ends, so both are hooked
+    // (this middleware comes after flaskSession, so its wrappers run first).
     let done = false;
+    const hook = (): void => {
+      if (done || res.headersSent) return;
+      done = true;
+      const header = login.rememberCookieHeader();
+      if (header !== undefined) res.append('Set-Cookie', header);
+    };
+    const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: unknown[]) {
-      if (!done && !res.headersSent) {
-        done = true;
-        const header = login.rememberCookieHeader();
-        if (header !== undefined) res.append('Set-Cookie', header);
-      }
+      hook();
       return (writeHead as (...a: unknown[]) => Response).apply(this, args);
     } as typeof res.writeHead;
+    const end = res.end;
+    res.end = function (this: Response, ...args: unknown[]) {
+      hook();
+      return (end as (...a: unknown[]) => Response).apply(this, args);
+    } as typeof res.end;
     next();
   };
 }
