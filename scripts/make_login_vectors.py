@@ -169,6 +169,20 @@ for ci, config in enumerate(configs):
          "set_cookie": resp.headers.getlist("Set-Cookie"), "session_after": {"_user_id": "1"}}
     )
 
+# REMEMBER_COOKIE_REFRESH_EACH_REQUEST: a logged-in session without `_remember` gets the cookie again
+for refresh in [True, False]:
+    app, manager = make_app(REMEMBER_COOKIE_REFRESH_EACH_REQUEST=refresh)
+    with mock.patch.object(lm_module, "datetime", FrozenDatetime):
+        with app.test_request_context("/"):
+            session["_user_id"] = "3"
+            resp = app.make_response("")
+            manager._update_remember_cookie(resp)
+            left = dict(session)
+    out["remember_set_cookie"].append(
+        {"config": {"REMEMBER_COOKIE_REFRESH_EACH_REQUEST": refresh}, "user_id": "3", "remember_seconds": None,
+         "no_remember_key": True, "set_cookie": resp.headers.getlist("Set-Cookie"), "session_after": left}
+    )
+
 # -- _load_user: session protection and the remember cookie -------------------------------------
 out["load_user"] = []
 H_A = {"User-Agent": "agent-A"}

@@ -133,6 +133,24 @@ describe('Flask-Login shared between Flask and Express ("basic")', { skip }, () 
     );
   }
 
+  test(
+    'a quoted remember cookie (an id with spaces, commas, non-ASCII) crosses both ways',
+    T,
+    async () => {
+      const id = 'm\u00fcller, jo;e';
+      for (const [from, to] of [
+        ['node', 'flask'],
+        ['flask', 'node'],
+      ] as const) {
+        const jar = new Jar();
+        await jar.fetch(`${site[from].url}/login/${encodeURIComponent(id)}?remember=1`);
+        assert.ok(jar.cookies.get('remember_token')?.startsWith('"m\\303\\274ller\\054 jo\\073e|'));
+        jar.cookies.delete('session');
+        assert.equal(((await jar.fetch(`${site[to].url}/whoami`)).json() as Who).user, id, from);
+      }
+    },
+  );
+
   test('tampered remember cookies are ignored by both', T, async () => {
     const jar = new Jar();
     await jar.fetch(`${site.node.url}/login/99?remember=1`);

@@ -81,7 +81,8 @@ describe('remember cookie', () => {
         ...loginOptionsFromFlaskConfig(config),
         now: () => 1700000000,
       });
-      const data: SessionData = { _user_id: c.user_id, _remember: c.clear ? 'clear' : 'set' };
+      const data: SessionData = { _user_id: c.user_id };
+      if (!c.no_remember_key) data['_remember'] = c.clear ? 'clear' : 'set';
       if (c.remember_seconds !== null) data['_remember_seconds'] = c.remember_seconds;
       const session = sessionOf(data);
       const header = manager.updateRememberCookie(session);
