@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=(flask==3.1.3 flask-session==0.8.0 redis==8.1.0 msgspec==0.22.0)
+# Flask-Login and Flask-WTF for the shared login and CSRF tests (test/flask-login, test/flask-wtf)
+want+=(flask-login==0.6.3 flask-wtf==1.3.0 wtforms==3.2.2)
 if [ -x .venv/bin/python ] && .venv/bin/python - "${want[@]}" <<'PY' 2>/dev/null; then exit 0; fi
 import importlib.metadata as m, sys
 sys.exit(any(m.version(p.split("==")[0]) != p.split("==")[1] for p in sys.argv[1:]))

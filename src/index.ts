@@ -14,3 +14,5 @@ export * from './flask-session/index.ts';
 export * from './itsdangerous/index.ts';
 export * from './werkzeug/index.ts';
 export * from './python/index.ts';
+export * from './flask-login/index.ts';
+export * from './flask-wtf/index.ts';

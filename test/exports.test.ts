@@ -10,6 +10,10 @@ test('the public surface of the package root', async () => {
     'BadPayload',
     'BadSignature',
     'BadTimeSignature',
+    'CSRFError',
+    'CSRFProtect',
+    'CSRF_MESSAGES',
+    'CSRF_SALT',
     'CookieTooLarge',
     'DEFAULT_MAX_DECOMPRESSED_SIZE',
     'DEFAULT_MAX_DEPTH',
@@ -20,6 +24,7 @@ test('the public surface of the package root', async () => {
     'HMACAlgorithm',
     'JSONDecodeError',
     'JSONTag',
+    'LoginManager',
     'MAX_COOKIE_SIZE',
     'MAX_TIMESTAMP',
     'MIN_SECRET_BYTES',
@@ -27,6 +32,9 @@ test('the public surface of the package root', async () => {
     'MemoryStore',
     'MsgpackError',
     'NoneAlgorithm',
+    'REMEMBER_COOKIE_DURATION',
+    'REMEMBER_COOKIE_NAME',
+    'SESSION_KEYS',
     'Serializer',
     'ServerSideSession',
     'ServerSideSessionInterface',
@@ -45,20 +53,32 @@ test('the public surface of the package root', async () => {
     'base64Encode',
     'bytesToInt',
     'compactJSON',
+    'confirmLogin',
     'cookieHeader',
+    'createIdentifier',
+    'csrfErrorPage',
+    'csrfOptionsFromFlaskConfig',
+    'decodeCookie',
     'dumpCookie',
     'dumpSession',
+    'encodeCookie',
     'flash',
     'flaskConfigFromEnv',
+    'generateCsrf',
     'generateSecretKey',
     'getCookie',
     'getFlashedMessages',
+    'getRemoteAddr',
     'getSigningSerializer',
     'httpDate',
     'intToBytes',
     'isPermanent',
     'isTuple',
     'loadSession',
+    'loginFresh',
+    'loginOptionsFromFlaskConfig',
+    'loginUser',
+    'logoutUser',
     'msgpackDecode',
     'msgpackEncode',
     'parseCookieHeader',
@@ -67,11 +87,15 @@ test('the public surface of the package root', async () => {
     'pyDumps',
     'pyFloatRepr',
     'pyLoads',
+    'pythonBytesRepr',
     'pythonJSON',
     'readSession',
     'refreshSession',
+    'sameOrigin',
     'sessionOptionsFromFlaskConfig',
+    'sessionUserId',
     'tuple',
+    'validateCsrf',
   ]);
 });
 
@@ -84,10 +108,13 @@ test('every adapter subpath exports what the README documents', async () => {
   const common = ['Session', 'flash', 'getFlashedMessages', ...stores];
   assert.deepEqual(
     Object.keys(web).sort(),
-    [...common, 'SessionInterface', 'webSessions', 'withSession'].sort(),
+    [...common, 'SessionInterface', 'webSessions', 'withSession', 'webLogin', 'webCsrf'].sort(),
   );
   for (const m of [hono, express, fastify])
-    assert.deepEqual(Object.keys(m).sort(), [...common, 'flaskSession'].sort());
+    assert.deepEqual(
+      Object.keys(m).sort(),
+      [...common, 'flaskSession', 'flaskLogin', 'csrfProtect'].sort(),
+    );
   const redis = await import('../src/adapters/redis.ts');
   assert.deepEqual(Object.keys(redis), ['redisStore']);
 });

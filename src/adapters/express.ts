@@ -86,3 +86,4 @@ export function flaskSession<T extends SessionData = AppSessionData>(
     }, next);
   };
 }
+export * from './express-login.ts';

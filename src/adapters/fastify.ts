@@ -109,3 +109,4 @@ export const flaskSession: FastifyPluginAsync<AnySessionOptions> = async (
 (flaskSession as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')] = true;
 (flaskSession as unknown as Record<symbol, unknown>)[Symbol.for('fastify.display-name')] =
   'flask-session-cookie';
+export * from './fastify-login.ts';

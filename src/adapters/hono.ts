@@ -61,3 +61,4 @@ export function flaskSession<T extends SessionData = AppSessionData>(
     }
   };
 }
+export * from './hono-login.ts';

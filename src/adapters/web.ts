@@ -180,3 +180,4 @@ export function withSession<T extends SessionData = AppSessionData, A extends un
     return mutable(response, (h) => applyHeaders(r, h));
   };
 }
+export * from './web-login.ts';

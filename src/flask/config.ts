@@ -5,6 +5,8 @@
  */
 
 import type { SessionOptions } from './session-interface.ts';
+import type { LoginOptions } from '../flask-login/config.ts';
+import type { CSRFProtectOptions } from '../flask-wtf/csrf.ts';
 
 /** The Flask config keys that shape sessions. */
 export interface FlaskSessionConfig {
@@ -117,6 +119,105 @@ export function sessionOptionsFromFlaskConfig(
     ['secure', 'SESSION_COOKIE_SECURE'],
     ['partitioned', 'SESSION_COOKIE_PARTITIONED'],
     ['refreshEachRequest', 'SESSION_REFRESH_EACH_REQUEST'],
+  ];
+  for (const [opt, key] of flags) {
+    const v = asBool(key, c[key]);
+    if (v !== undefined) (options as unknown as Record<string, unknown>)[opt] = v;
+  }
+  return options;
+}
+
+/**
+ * Flask-Login options from Flask config keys: `SECRET_KEY`, `SESSION_PROTECTION`,
+ * `REMEMBER_COOKIE_NAME`, `_DURATION` (seconds), `_DOMAIN`, `_PATH`, `_SECURE`, `_HTTPONLY`,
+ * `_SAMESITE`, `_REFRESH_EACH_REQUEST`; what is missing keeps Flask-Login's default.
+ * @throws {@link TypeError} for a value of the wrong type (a non-numeric duration, a non-boolean flag)
+ * @example
+ * ```ts
+ * new LoginManager(loginOptionsFromFlaskConfig({ SECRET_KEY: 'k', SESSION_PROTECTION: 'strong' }));
+ * ```
+ */
+export function loginOptionsFromFlaskConfig(config: Record<string, unknown>): LoginOptions {
+  const c = config;
+  const secret = c['SECRET_KEY'];
+  if (typeof secret !== 'string' && !(secret instanceof Uint8Array))
+    throw new TypeError('SECRET_KEY must be a string or bytes');
+  const options: LoginOptions = { secret };
+  if ('SESSION_PROTECTION' in c) {
+    const m = c['SESSION_PROTECTION'];
+    if (m !== null && typeof m !== 'string')
+      throw new TypeError('SESSION_PROTECTION must be "basic", "strong" or null');
+    options.sessionProtection = m as string | null;
+  }
+  const duration = c['REMEMBER_COOKIE_DURATION'];
+  if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration)))
+    throw new TypeError('REMEMBER_COOKIE_DURATION must be a number of seconds');
+  if (duration !== undefined) options.rememberCookieDuration = duration as number;
+  const strings: [keyof LoginOptions, string][] = [
+    ['rememberCookieName', 'REMEMBER_COOKIE_NAME'],
+    ['rememberCookieDomain', 'REMEMBER_COOKIE_DOMAIN'],
+    ['rememberCookiePath', 'REMEMBER_COOKIE_PATH'],
+    ['rememberCookieSameSite', 'REMEMBER_COOKIE_SAMESITE'],
+  ];
+  for (const [opt, key] of strings) {
+    const v = c[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') throw new TypeError(`${key} must be a string`);
+    (options as unknown as Record<string, unknown>)[opt] = v;
+  }
+  const flags: [keyof LoginOptions, string][] = [
+    ['rememberCookieSecure', 'REMEMBER_COOKIE_SECURE'],
+    ['rememberCookieHttpOnly', 'REMEMBER_COOKIE_HTTPONLY'],
+    ['rememberCookieRefreshEachRequest', 'REMEMBER_COOKIE_REFRESH_EACH_REQUEST'],
+  ];
+  for (const [opt, key] of flags) {
+    const v = asBool(key, c[key]);
+    if (v !== undefined) (options as unknown as Record<string, unknown>)[opt] = v;
+  }
+  return options;
+}
+
+/**
+ * Flask-WTF CSRF options from Flask config keys: `WTF_CSRF_SECRET_KEY` (else `SECRET_KEY`),
+ * `WTF_CSRF_ENABLED`, `_CHECK_DEFAULT`, `_METHODS`, `_FIELD_NAME`, `_HEADERS`, `_TIME_LIMIT`
+ * (seconds, null for none), `_SSL_STRICT`.
+ * @throws {@link TypeError} for a missing secret or a value of the wrong type
+ * @example
+ * ```ts
+ * new CSRFProtect(csrfOptionsFromFlaskConfig({ SECRET_KEY: 'k', WTF_CSRF_TIME_LIMIT: null }));
+ * ```
+ */
+export function csrfOptionsFromFlaskConfig(config: Record<string, unknown>): CSRFProtectOptions {
+  const c = config;
+  const secret = c['WTF_CSRF_SECRET_KEY'] ?? c['SECRET_KEY'];
+  if (typeof secret !== 'string' && !(secret instanceof Uint8Array))
+    throw new TypeError('A secret key is required to use CSRF.');
+  const options: CSRFProtectOptions = { secret };
+  const list = (key: string): string[] | undefined => {
+    const v = c[key];
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+      throw new TypeError(`${key} must be a list of strings`);
+    return v as string[];
+  };
+  const methods = list('WTF_CSRF_METHODS');
+  if (methods) options.methods = methods;
+  const headers = list('WTF_CSRF_HEADERS');
+  if (headers) options.headers = headers;
+  const field = c['WTF_CSRF_FIELD_NAME'];
+  if (field !== undefined && typeof field !== 'string')
+    throw new TypeError('WTF_CSRF_FIELD_NAME must be a string');
+  if (field !== undefined) options.fieldName = field;
+  if ('WTF_CSRF_TIME_LIMIT' in c) {
+    const t = c['WTF_CSRF_TIME_LIMIT'];
+    if (t !== null && (typeof t !== 'number' || !Number.isFinite(t)))
+      throw new TypeError('WTF_CSRF_TIME_LIMIT must be a number of seconds or null');
+    options.timeLimit = t as number | null;
+  }
+  const flags: [keyof CSRFProtectOptions, string][] = [
+    ['enabled', 'WTF_CSRF_ENABLED'],
+    ['checkDefault', 'WTF_CSRF_CHECK_DEFAULT'],
+    ['sslStrict', 'WTF_CSRF_SSL_STRICT'],
   ];
   for (const [opt, key] of flags) {
     const v = asBool(key, c[key]);
