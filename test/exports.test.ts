@@ -139,3 +139,25 @@ test('the Koa subpath: the same surface as the other middleware adapters, koa an
   assert.equal(pkg.peerDependenciesMeta.koa.optional, true);
   assert.equal(pkg.devDependencies.koa, '3.2.1');
 });
+
+test('the Next.js subpath: getSession and flaskProxy, next an optional peer', async () => {
+  const next = await import('../src/adapters/next.ts');
+  assert.deepEqual(
+    Object.keys(next).sort(),
+    [
+      'MemoryStore',
+      'ServerSideSession',
+      'Session',
+      'flash',
+      'flaskProxy',
+      'getFlashedMessages',
+      'getSession',
+      'nextCookieOptions',
+      'redisStore',
+    ].sort(),
+  );
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  assert.equal(pkg.exports['./next'].default, './dist/adapters/next.js');
+  assert.equal(pkg.peerDependenciesMeta.next.optional, true);
+  assert.equal(pkg.devDependencies.next, '16.4.6');
+});
