@@ -89,7 +89,11 @@ function setThrough(store: CookieWriter, setCookie: string): SetCookie {
   const c = parseSetCookie(setCookie);
   if (encodeURIComponent(c.value) !== c.value)
     throw new TypeError(`the ${c.name} cookie's value would be altered by Next's cookie encoding`);
-  store.set(c.name, c.value, nextCookieOptions(c));
+  const options = nextCookieOptions(c);
+  // SameSite as Flask wrote it (`Lax`): the parsed cookie has it in lower case
+  const sameSite = /;\s*SameSite=([^;]*)/i.exec(setCookie)?.[1];
+  if (sameSite !== undefined) options.sameSite = sameSite.trim() as 'lax';
+  store.set(c.name, c.value, options);
   return c;
 }
 

@@ -398,6 +398,31 @@ describe('the adapter with Next’s own request, response and cookie classes', a
       attributes(header),
       attributes(dumpSession({ a: 'b' }, { ...OPTIONS, now: read.issuedAt! })),
     );
+    // every cookie attribute Flask can set, through Next's ResponseCookies
+    const all = {
+      ...OPTIONS,
+      domain: 'example.test',
+      path: '/app',
+      secure: true,
+      sameSite: 'Lax',
+      partitioned: true,
+    };
+    const jar = new ResponseCookies(new Headers());
+    const p = await getSession({ get: (n: string) => jar.get(n), set: jar.set.bind(jar) }, all);
+    p.set('a', 'b');
+    p.permanent = true;
+    await p.save();
+    const full = jar.toString();
+    assert.deepEqual(
+      attributes(full),
+      attributes(
+        dumpSession(
+          { a: 'b', _permanent: true },
+          { ...all, now: readSession(pairOf(full), SECRET).issuedAt! },
+        ),
+      ),
+    );
+    assert.match(full, /; Partitioned/);
     // a Server Component's store has no working set: a session that needs saving says so
     const readOnly = { get: () => ({ value: pairOf(header).slice('session='.length) }) };
     const r = await getSession(readOnly, OPTIONS);
