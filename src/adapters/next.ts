@@ -66,7 +66,17 @@ function cookieNameOf(options: AnySessionOptions): string {
   return (options as { cookieName?: string | undefined }).cookieName ?? 'session';
 }
 
-/** Next's cookie options for a cookie that Flask's `Set-Cookie` header describes. */
+/**
+ * Next's cookie options for a cookie that a Flask `Set-Cookie` header describes (every attribute
+ * Flask can send: Expires, Max-Age, Domain, Path, Secure, HttpOnly, SameSite, Partitioned).
+ * @param c - the cookie, as {@link parseSetCookie} reads it from the header
+ * @returns the options to pass to `cookies().set(c.name, c.value, options)`
+ * @example
+ * ```ts
+ * const c = parseSetCookie(flaskSetCookieHeader);
+ * (await cookies()).set(c.name, c.value, nextCookieOptions(c));
+ * ```
+ */
 export function nextCookieOptions(c: SetCookie): NextCookieOptions {
   const o: NextCookieOptions = {};
   if (c.path !== undefined) o.path = c.path;
