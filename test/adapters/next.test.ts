@@ -326,109 +326,137 @@ test('the README’s Next.js examples are the test app’s files', () => {
     assert.equal(code, readFileSync(join(APP, file!), 'utf8'), file);
 });
 
-describe('the adapter with Next’s own request, response and cookie classes', async () => {
-  // next/server's real NextRequest, NextResponse, RequestCookies and ResponseCookies
-  const { NextRequest, NextResponse } = await import('next/server.js');
-  const { RequestCookies, ResponseCookies } =
-    await import('next/dist/compiled/@edge-runtime/cookies/index.js');
-  const { flaskProxy, getSession } = await import('../../src/adapters/next.ts');
-  const request = (path: string, cookie: string) =>
-    new NextRequest('http://127.0.0.1:3000' + path, { headers: { cookie } });
-  const old = pairOf(
-    dumpSession(
-      { _user_id: 'momo', _permanent: true },
-      { ...OPTIONS, now: Date.now() / 1000 - 100 },
-    ),
-  );
+/**
+ * Next 16 (the root devDependency) and Next 15 (its own install in test/next-app/next15, whose
+ * `next` bin would otherwise shadow Next 16's).
+ */
+const NEXT15 = join(APP, 'next15/node_modules/next/');
+const next15Missing = existsSync(NEXT15 + 'package.json')
+  ? false
+  : 'Next.js 15 not installed (npm ci --prefix test/next-app/next15)';
+if (next15Missing && process.env['CI'] === 'true') throw new Error(`CI=true and ${next15Missing}`);
+if (next15Missing) console.log(`Next.js 15 tests skipped: ${next15Missing}`);
+type NextServer = typeof import('next/server.js');
+type EdgeCookies = typeof import('next/dist/compiled/@edge-runtime/cookies/index.js');
+const NEXTS: [string, string, string | false][] = [
+  ['Next 16', join(REPO_ROOT, 'node_modules/next/'), false],
+  ['Next 15', NEXT15, next15Missing],
+];
 
-  test('the proxy refreshes a permanent session and rewrites the Cookie header the render reads', async () => {
-    const sessions = flaskProxy(NextResponse, OPTIONS);
-    const req = request('/', `theme=dark; ${old}; lang=en`);
-    const response = await sessions.next(req, await sessions.open(req));
-    const sent = response.headers.getSetCookie();
-    assert.equal(sent.length, 1);
-    const fresh = readSession(pairOf(sent[0]!), SECRET);
-    assert.ok(fresh.issuedAt!.getTime() > Date.now() - 5000);
-    assert.deepEqual(
-      attributes(sent[0]!),
-      attributes(dumpSession({ ...fresh.data }, { ...OPTIONS, now: fresh.issuedAt! })),
-    );
-    assert.equal(response.headers.get('x-middleware-override-headers'), 'cookie');
-    assert.equal(
-      response.headers.get('x-middleware-request-cookie'),
-      `theme=dark; lang=en; ${pairOf(sent[0]!)}`,
-    );
-    // a session that is not permanent and not changed: nothing to send, nothing rewritten
-    const plain = request('/', pairOf(dumpSession({ a: 1 }, OPTIONS)));
-    const untouched = await sessions.next(plain, await sessions.open(plain));
-    assert.deepEqual(untouched.headers.getSetCookie(), []);
-    assert.equal(untouched.headers.get('x-middleware-request-cookie'), null);
-  });
-
-  test('loginRequired: a redirect to the login page with ?next= when there is no _user_id', async () => {
-    const sessions = flaskProxy(NextResponse, OPTIONS);
-    const anonymous = request('/account?tab=2', 'theme=dark');
-    const redirect = await sessions.loginRequired(
-      anonymous,
-      await sessions.open(anonymous),
-      '/login',
-    );
-    assert.equal(redirect?.status, 307);
-    const location = new URL(redirect!.headers.get('location')!);
-    // the `next` parameter as Flask-Login's login_url(login_view, next_url=request.url) makes it
-    assert.equal(location.pathname + location.search, '/login?next=%2Faccount%3Ftab%3D2');
-    const user = request('/account', old);
-    assert.equal(
-      await sessions.loginRequired(user, await sessions.open(user), '/login'),
-      undefined,
-    );
-  });
-
-  test('getSession: save() writes through the cookie store, and refuses a read-only one', async () => {
-    const out = new ResponseCookies(new Headers());
-    const s = await getSession(new RequestCookies(new Headers({ cookie: old })), OPTIONS);
-    assert.equal(s.get('_user_id'), 'momo');
-    const store = { get: (n: string) => out.get(n), set: out.set.bind(out) };
-    const w = await getSession(store, OPTIONS);
-    w.set('a', 'b');
-    await w.save();
-    const header = out.toString();
-    const read = readSession(pairOf(header), SECRET);
-    assert.deepEqual(
-      attributes(header),
-      attributes(dumpSession({ a: 'b' }, { ...OPTIONS, now: read.issuedAt! })),
-    );
-    // every cookie attribute Flask can set, through Next's ResponseCookies
-    const all = {
-      ...OPTIONS,
-      domain: 'example.test',
-      path: '/app',
-      secure: true,
-      sameSite: 'Lax',
-      partitioned: true,
-    };
-    const jar = new ResponseCookies(new Headers());
-    const p = await getSession({ get: (n: string) => jar.get(n), set: jar.set.bind(jar) }, all);
-    p.set('a', 'b');
-    p.permanent = true;
-    await p.save();
-    const full = jar.toString();
-    assert.deepEqual(
-      attributes(full),
-      attributes(
+for (const [version, dir, skipVersion] of NEXTS)
+  describe(
+    `the adapter with ${version}’s own request, response and cookie classes`,
+    { skip: skipVersion },
+    async () => {
+      if (skipVersion) return;
+      // next/server's real NextRequest, NextResponse, RequestCookies and ResponseCookies
+      const { NextRequest, NextResponse } = (await import(dir + 'server.js')) as NextServer;
+      const { RequestCookies, ResponseCookies } = (await import(
+        dir + 'dist/compiled/@edge-runtime/cookies/index.js'
+      )) as EdgeCookies;
+      test(`${version} is the version under test`, () => {
+        const v = JSON.parse(readFileSync(dir + 'package.json', 'utf8')).version as string;
+        assert.equal(v.split('.')[0], version.slice('Next '.length));
+      });
+      const { flaskProxy, getSession } = await import('../../src/adapters/next.ts');
+      const request = (path: string, cookie: string) =>
+        new NextRequest('http://127.0.0.1:3000' + path, { headers: { cookie } });
+      const old = pairOf(
         dumpSession(
-          { a: 'b', _permanent: true },
-          { ...all, now: readSession(pairOf(full), SECRET).issuedAt! },
+          { _user_id: 'momo', _permanent: true },
+          { ...OPTIONS, now: Date.now() / 1000 - 100 },
         ),
-      ),
-    );
-    assert.match(full, /; Partitioned/);
-    // a Server Component's store has no working set: a session that needs saving says so
-    const readOnly = { get: () => ({ value: pairOf(header).slice('session='.length) }) };
-    const r = await getSession(readOnly, OPTIONS);
-    assert.equal(r.get('a'), 'b');
-    await r.save(); // unchanged, not permanent: nothing to write
-    r.set('a', 'c');
-    await assert.rejects(r.save(), TypeError);
-  });
-});
+      );
+
+      test('the proxy refreshes a permanent session and rewrites the Cookie header the render reads', async () => {
+        const sessions = flaskProxy(NextResponse, OPTIONS);
+        const req = request('/', `theme=dark; ${old}; lang=en`);
+        const response = await sessions.next(req, await sessions.open(req));
+        const sent = response.headers.getSetCookie();
+        assert.equal(sent.length, 1);
+        const fresh = readSession(pairOf(sent[0]!), SECRET);
+        assert.ok(fresh.issuedAt!.getTime() > Date.now() - 5000);
+        assert.deepEqual(
+          attributes(sent[0]!),
+          attributes(dumpSession({ ...fresh.data }, { ...OPTIONS, now: fresh.issuedAt! })),
+        );
+        assert.equal(response.headers.get('x-middleware-override-headers'), 'cookie');
+        assert.equal(
+          response.headers.get('x-middleware-request-cookie'),
+          `theme=dark; lang=en; ${pairOf(sent[0]!)}`,
+        );
+        // a session that is not permanent and not changed: nothing to send, nothing rewritten
+        const plain = request('/', pairOf(dumpSession({ a: 1 }, OPTIONS)));
+        const untouched = await sessions.next(plain, await sessions.open(plain));
+        assert.deepEqual(untouched.headers.getSetCookie(), []);
+        assert.equal(untouched.headers.get('x-middleware-request-cookie'), null);
+      });
+
+      test('loginRequired: a redirect to the login page with ?next= when there is no _user_id', async () => {
+        const sessions = flaskProxy(NextResponse, OPTIONS);
+        const anonymous = request('/account?tab=2', 'theme=dark');
+        const redirect = await sessions.loginRequired(
+          anonymous,
+          await sessions.open(anonymous),
+          '/login',
+        );
+        assert.equal(redirect?.status, 307);
+        const location = new URL(redirect!.headers.get('location')!);
+        // the `next` parameter as Flask-Login's login_url(login_view, next_url=request.url) makes it
+        assert.equal(location.pathname + location.search, '/login?next=%2Faccount%3Ftab%3D2');
+        const user = request('/account', old);
+        assert.equal(
+          await sessions.loginRequired(user, await sessions.open(user), '/login'),
+          undefined,
+        );
+      });
+
+      test('getSession: save() writes through the cookie store, and refuses a read-only one', async () => {
+        const out = new ResponseCookies(new Headers());
+        const s = await getSession(new RequestCookies(new Headers({ cookie: old })), OPTIONS);
+        assert.equal(s.get('_user_id'), 'momo');
+        const store = { get: (n: string) => out.get(n), set: out.set.bind(out) };
+        const w = await getSession(store, OPTIONS);
+        w.set('a', 'b');
+        await w.save();
+        const header = out.toString();
+        const read = readSession(pairOf(header), SECRET);
+        assert.deepEqual(
+          attributes(header),
+          attributes(dumpSession({ a: 'b' }, { ...OPTIONS, now: read.issuedAt! })),
+        );
+        // every cookie attribute Flask can set, through Next's ResponseCookies
+        const all = {
+          ...OPTIONS,
+          domain: 'example.test',
+          path: '/app',
+          secure: true,
+          sameSite: 'Lax',
+          partitioned: true,
+        };
+        const jar = new ResponseCookies(new Headers());
+        const p = await getSession({ get: (n: string) => jar.get(n), set: jar.set.bind(jar) }, all);
+        p.set('a', 'b');
+        p.permanent = true;
+        await p.save();
+        const full = jar.toString();
+        assert.deepEqual(
+          attributes(full),
+          attributes(
+            dumpSession(
+              { a: 'b', _permanent: true },
+              { ...all, now: readSession(pairOf(full), SECRET).issuedAt! },
+            ),
+          ),
+        );
+        assert.match(full, /; Partitioned/);
+        // a Server Component's store has no working set: a session that needs saving says so
+        const readOnly = { get: () => ({ value: pairOf(header).slice('session='.length) }) };
+        const r = await getSession(readOnly, OPTIONS);
+        assert.equal(r.get('a'), 'b');
+        await r.save(); // unchanged, not permanent: nothing to write
+        r.set('a', 'c');
+        await assert.rejects(r.save(), TypeError);
+      });
+    },
+  );
