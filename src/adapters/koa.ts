@@ -97,6 +97,13 @@ export function flaskSession<T extends SessionData = SessionData>(
         session.markAccessed(); // Flask 3.1.3: touching the session proxy marks it accessed
         return session;
       },
+      // koa-session's way to end a session, `ctx.session = null`, empties it (Flask's clear())
+      set(value: unknown) {
+        if (value !== null)
+          throw new TypeError('ctx.session can only be set to null (to clear the session)');
+        session ??= backend.open(() => ctx.get('Cookie')) as Session<T>;
+        session.clear();
+      },
     });
     let failed = false;
     let thrown: unknown;

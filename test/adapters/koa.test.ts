@@ -68,6 +68,10 @@ function app(Koa: KoaClass, options: SessionOptions | ServerSideOptions, reporte
         s.clear();
         ctx.body = 'cleared';
         return;
+      case '/clear-null':
+        (ctx as { session: Session | null }).session = null; // koa-session's idiom
+        ctx.body = 'cleared';
+        return;
       case '/login':
         s.set('uname', 'momo');
         s.permanent = true;
@@ -193,6 +197,8 @@ for (const [name, Koa] of KOAS) {
       const r = await get('/clear', c);
       assert.deepEqual(r.setCookie, [dumpSession({}, { secret: SECRET })]);
       assert.match(r.setCookie[0]!, /Max-Age=0/);
+      const n = await get('/clear-null', c);
+      assert.deepEqual(n.setCookie, [dumpSession({}, { secret: SECRET })]);
     });
 
     test('a permanent session is re-issued with a new timestamp on each request that uses it', async () => {
