@@ -146,3 +146,45 @@ test('errors carry their codes and names', async () => {
   assert.ok(new m.SignatureExpired('x') instanceof m.BadSignature);
   assert.ok(!(new m.BadPayload('x') instanceof m.BadSignature));
 });
+
+test('the Koa subpath: the same surface as the other middleware adapters, koa an optional peer', async () => {
+  const koa = await import('../src/adapters/koa.ts');
+  assert.deepEqual(
+    Object.keys(koa).sort(),
+    [
+      'MemoryStore',
+      'ServerSideSession',
+      'Session',
+      'flash',
+      'flaskSession',
+      'getFlashedMessages',
+      'redisStore',
+    ].sort(),
+  );
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  assert.equal(pkg.exports['./koa'].default, './dist/adapters/koa.js');
+  assert.equal(pkg.peerDependenciesMeta.koa.optional, true);
+  assert.equal(pkg.devDependencies.koa, '3.2.1');
+});
+
+test('the Next.js subpath: getSession and flaskProxy, next an optional peer', async () => {
+  const next = await import('../src/adapters/next.ts');
+  assert.deepEqual(
+    Object.keys(next).sort(),
+    [
+      'MemoryStore',
+      'ServerSideSession',
+      'Session',
+      'flash',
+      'flaskProxy',
+      'getFlashedMessages',
+      'getSession',
+      'nextCookieOptions',
+      'redisStore',
+    ].sort(),
+  );
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  assert.equal(pkg.exports['./next'].default, './dist/adapters/next.js');
+  assert.equal(pkg.peerDependenciesMeta.next.optional, true);
+  assert.equal(pkg.devDependencies.next, '16.4.6');
+});

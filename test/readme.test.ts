@@ -78,7 +78,7 @@ test('every ts example in the README runs', () => {
   assert.ok(outputs.includes('momo\n'), 'the server-side example');
   assert.equal(
     outputs.filter((o) => o === 'GET / -> 200 with a session cookie\n').length,
-    3,
-    'node:http, Express and Fastify examples serve a session',
+    4,
+    'node:http, Express, Fastify and Koa examples serve a session',
   );
 });
