@@ -13,12 +13,13 @@ git clone -q . "$tmp/clone"
 (cd "$tmp/clone" && npm ci --ignore-scripts --silent --no-audit --no-fund >/dev/null)
 [ ! -e "$tmp/clone/dist" ] || { echo "a fresh clone already has dist/" >&2; exit 1; }
 tarball=$(cd "$tmp/clone" && npm pack --silent --pack-destination "$tmp" | tail -n 1)
-echo "packed $tarball from a fresh clone without a build: $(tar -tzf "$tmp/$tarball" | wc -l) files"
-if tar -tzf "$tmp/$tarball" | grep -E -v '^package/(dist/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE|SECURITY\.md)$'; then
+tar -tzf "$tmp/$tarball" >"$tmp/files"
+echo "packed $tarball from a fresh clone without a build: $(wc -l <"$tmp/files") files"
+if grep -E -v '^package/(dist/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE|SECURITY\.md)$' "$tmp/files"; then
   echo "unexpected files in the package (above)" >&2
   exit 1
 fi
-tar -tzf "$tmp/$tarball" | grep -q '^package/dist/index.js$' || { echo "no dist/index.js in the package" >&2; exit 1; }
+grep -q '^package/dist/index.js$' "$tmp/files" || { echo "no dist/index.js in the package" >&2; exit 1; }
 
 check_project() { # $1: a project folder with the package installed
 cd "$1"
