@@ -24,6 +24,7 @@ test('the public surface of the package root', async () => {
     'MAX_TIMESTAMP',
     'MIN_SECRET_BYTES',
     'Markup',
+    'MemcachedStore',
     'MemoryStore',
     'MsgpackError',
     'NoneAlgorithm',
@@ -35,6 +36,7 @@ test('the public surface of the package root', async () => {
     'SessionStoreError',
     'SignatureExpired',
     'Signer',
+    'SqlAlchemyStore',
     'TaggedJSONSerializer',
     'TimedSerializer',
     'TimestampSigner',
@@ -53,6 +55,7 @@ test('the public surface of the package root', async () => {
     'generateSecretKey',
     'getCookie',
     'getFlashedMessages',
+    'getMemcacheTimeout',
     'getSigningSerializer',
     'httpDate',
     'intToBytes',
@@ -70,7 +73,9 @@ test('the public surface of the package root', async () => {
     'pythonJSON',
     'readSession',
     'refreshSession',
+    'serverSideOptionsFromFlaskConfig',
     'sessionOptionsFromFlaskConfig',
+    'sqlStatements',
     'tuple',
   ]);
 });
@@ -90,6 +95,17 @@ test('every adapter subpath exports what the README documents', async () => {
     assert.deepEqual(Object.keys(m).sort(), [...common, 'flaskSession'].sort());
   const redis = await import('../src/adapters/redis.ts');
   assert.deepEqual(Object.keys(redis), ['redisStore']);
+  const sql = ['SqlAlchemyStore', 'quoteIdentifier', 'sqlStatements'];
+  const mysql = await import('../src/adapters/mysql.ts');
+  assert.deepEqual(Object.keys(mysql).sort(), [...sql, 'mysqlStore'].sort());
+  const postgres = await import('../src/adapters/postgres.ts');
+  assert.deepEqual(Object.keys(postgres).sort(), [...sql, 'postgresStore'].sort());
+  const memcached = await import('../src/adapters/memcached.ts');
+  assert.deepEqual(Object.keys(memcached).sort(), [
+    'MemcachedStore',
+    'getMemcacheTimeout',
+    'memcachedStore',
+  ]);
 });
 
 test('package.json: ESM, side-effect free, exactly three runtime dependencies', () => {
