@@ -90,10 +90,16 @@ def make_app(echo_ddl=None):
             engine_log.propagate = False
         app.config["SESSION_SQLALCHEMY"] = SQLAlchemy(app)
     else:
-        from pymemcache.client.base import Client
+        # A pooled client: the threaded server uses it from several threads at once. And
+        # default_noreply=False: pymemcache's default (noreply) sends the session's `set` without
+        # waiting for memcached, so the response can reach the browser, and its next request
+        # reach another server, before the session is stored.
+        from pymemcache.client.base import PooledClient
 
         host, port = os.environ["MEMCACHED_SERVER"].rsplit(":", 1)
-        app.config["SESSION_MEMCACHED"] = Client((host, int(port)), connect_timeout=2, timeout=2)
+        app.config["SESSION_MEMCACHED"] = PooledClient(
+            (host, int(port)), connect_timeout=2, timeout=2, default_noreply=False
+        )
     Session(app)
     return app
 
