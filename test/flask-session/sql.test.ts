@@ -24,7 +24,13 @@ import {
   type SqlTableOptions,
 } from '../../src/flask-session/sqlalchemy.ts';
 import { msgpackDecode } from '../../src/flask-session/msgpack.ts';
-import { SessionStoreError, type ServerSideOptions } from '../../src/index.ts';
+import {
+  MemoryStore,
+  serverSideOptionsFromFlaskConfig,
+  ServerSideSessionInterface,
+  SessionStoreError,
+  type ServerSideOptions,
+} from '../../src/index.ts';
 import { REPO_ROOT } from '../interop/_python.ts';
 import type { Running } from '../interop/_servers.ts';
 import {
@@ -58,6 +64,84 @@ test('identifiers: a NUL or empty name is refused; the quote character is double
   assert.equal(quoteIdentifier('mariadb', 'sessions'), 'sessions');
 });
 
+test('serverSideOptionsFromFlaskConfig: Flask-Session keys to options, bad values refused', () => {
+  assert.deepEqual(
+    serverSideOptionsFromFlaskConfig({
+      SECRET_KEY: 'k',
+      SESSION_TYPE: 'SQLAlchemy',
+      SESSION_KEY_PREFIX: 'app:',
+      SESSION_USE_SIGNER: true,
+      SESSION_PERMANENT: false,
+      SESSION_ID_LENGTH: 16,
+      SESSION_SERIALIZATION_FORMAT: 'json',
+      SESSION_CLEANUP_N_REQUESTS: 100,
+      SESSION_SQLALCHEMY_TABLE: 'web_sessions',
+      SESSION_SQLALCHEMY_SCHEMA: 'web',
+      SESSION_SQLALCHEMY_SEQUENCE: 'web_seq',
+      PERMANENT_SESSION_LIFETIME: 3600,
+      SESSION_COOKIE_NAME: 'sid',
+    }),
+    {
+      type: 'sqlalchemy',
+      path: '/',
+      secret: 'k',
+      cookieName: 'sid',
+      permanentLifetime: 3600,
+      keyPrefix: 'app:',
+      useSigner: true,
+      permanent: false,
+      sidLength: 16,
+      serializationFormat: 'json',
+      cleanupNRequests: 100,
+      table: 'web_sessions',
+      schema: 'web',
+      sequence: 'web_seq',
+    },
+  );
+  // Flask-Session's defaults: nothing set, SESSION_TYPE 'null', no cleanup
+  assert.deepEqual(serverSideOptionsFromFlaskConfig({}), { type: 'null', path: '/' });
+  assert.throws(() => serverSideOptionsFromFlaskConfig({ SESSION_USE_SIGNER: 'yes' }), TypeError);
+  assert.throws(() => serverSideOptionsFromFlaskConfig({ SESSION_ID_LENGTH: 1.5 }), TypeError);
+  assert.throws(
+    () => serverSideOptionsFromFlaskConfig({ SESSION_SERIALIZATION_FORMAT: 'pickle' }),
+    TypeError,
+  );
+});
+
+test('cleanupNRequests: deleteExpired on about one request in N+1; a failure as onStoreError says', async () => {
+  class Counting extends MemoryStore {
+    calls = 0;
+    fail = false;
+    async deleteExpired(): Promise<number> {
+      this.calls++;
+      if (this.fail) throw new Error('down');
+      return 0;
+    }
+  }
+  const store = new Counting();
+  const never = new ServerSideSessionInterface({ store });
+  for (let i = 0; i < 50; i++) await never.open(undefined);
+  assert.equal(store.calls, 0, 'no cleanup without cleanupNRequests');
+  const half = new ServerSideSessionInterface({ store, cleanupNRequests: 1 });
+  for (let i = 0; i < 400; i++) await half.open(undefined);
+  assert.ok(
+    store.calls > 140 && store.calls < 260,
+    `randint(0, 1) == 0 on ~200 of 400: ${store.calls}`,
+  );
+  store.fail = true;
+  const ten = new ServerSideSessionInterface({ store, cleanupNRequests: 10 });
+  let thrown = 0;
+  for (let i = 0; i < 200; i++)
+    await ten.open(undefined).catch((e) => (thrown += Number(e instanceof SessionStoreError)));
+  assert.ok(thrown > 5 && thrown < 40, `about 1 in 11 fail: ${thrown}`);
+  const empty = new ServerSideSessionInterface({
+    store,
+    cleanupNRequests: 1,
+    onStoreError: 'empty',
+  });
+  for (let i = 0; i < 20; i++) assert.equal((await empty.open(undefined)).isNew, true);
+});
+
 interface Db {
   dialect: SqlDialect;
   label: string;
@@ -77,6 +161,10 @@ interface Db {
     store: SqlAlchemyStore;
     end(): Promise<void>;
   };
+  /** A store whose statements give up after about a second (statement/lock timeout). */
+  timeoutStore(port: number): { store: SqlAlchemyStore; end(): Promise<void> };
+  /** Locks the `sessions` table on a connection of its own until `release()`. */
+  lock(port: number): Promise<{ release(): Promise<void> }>;
   /** The table's definition, names masked, to compare tables made by Flask and by Node. */
   catalog: string;
   /** Microseconds since the epoch of `expiry`. */
@@ -142,6 +230,27 @@ const DBS: Db[] = [
       });
       return { store: mysqlStore(pool, options), end: () => pool.end() };
     },
+    timeoutStore(port) {
+      const pool = mysql.createPool({ host: '127.0.0.1', port, user: 'root', database: 'flask' });
+      // runs before any other statement on the connection (mysql2 queues them in order)
+      pool.on('connection', (c) => void c.query('SET SESSION lock_wait_timeout = 1'));
+      return { store: mysqlStore(pool, { createTable: false }), end: () => pool.end() };
+    },
+    async lock(port) {
+      const c = await mysql.createConnection({
+        host: '127.0.0.1',
+        port,
+        user: 'root',
+        database: 'flask',
+      });
+      await c.query('LOCK TABLES sessions WRITE');
+      return {
+        release: async () => {
+          await c.query('UNLOCK TABLES');
+          await c.end();
+        },
+      };
+    },
     catalog:
       'SELECT column_name, column_type, is_nullable, column_default, extra, column_key FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position',
     expiryUs: "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', expiry)",
@@ -187,6 +296,29 @@ const DBS: Db[] = [
       pool.on('error', () => {}); // idle clients lost while the server is stopped
       return { store: postgresStore(pool, options), end: () => pool.end() };
     },
+    timeoutStore(port) {
+      const pool = new pg.Pool({
+        host: '127.0.0.1',
+        port,
+        user: 'postgres',
+        database: 'postgres',
+        statement_timeout: 1000,
+      });
+      pool.on('error', () => {});
+      return { store: postgresStore(pool, { createTable: false }), end: () => pool.end() };
+    },
+    async lock(port) {
+      const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+      await c.connect();
+      await c.query('BEGIN');
+      await c.query('LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE');
+      return {
+        release: async () => {
+          await c.query('ROLLBACK');
+          await c.end();
+        },
+      };
+    },
     catalog:
       "SELECT column_name, data_type, character_maximum_length, is_nullable, regexp_replace(column_default, '\\w+_id_seq', 'SEQ') AS column_default, (SELECT string_agg(regexp_replace(indexdef, '(INDEX|ON) \\S+', '\\1 X', 'g'), '; ' ORDER BY indexdef) FROM pg_indexes WHERE tablename = ?) AS indexes FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position",
     expiryUs: '(EXTRACT(EPOCH FROM expiry) * 1000000)::bigint',
@@ -214,10 +346,19 @@ for (const db of DBS) {
       let flaskMain: string, flaskCleanup: string, flaskX: string, flaskY: string;
       let node: Record<Kind, string>;
       let nodeEmpty: string, nodeCleanup: string, nodeX: string, nodeY: string;
+      let nodeSlow: string, nodeSlowEmpty: string;
       let mainStore: SqlAlchemyStore;
       // X: made by Flask, used by Node; Y: made by Node, used by Flask
       const X: SqlTableOptions = { table: 'My_Sess', schema: 's2', sequence: 'my_seq' };
       const Y: SqlTableOptions = { table: 'select' };
+      const DDL_CASES: SqlTableOptions[] = [
+        X,
+        { table: 'ddl_default' },
+        { table: 'Ddl_Upper', schema: 's2', sequence: 'ddl_seq' },
+        { table: 'order' },
+        { table: 'flask_made' },
+      ];
+      let flaskDdl: { ddl: string[][]; reserved: Record<SqlDialect, string[]> };
       const q = (name: string) => quoteIdentifier(db.dialect, name);
       const isPg = db.dialect === 'postgresql';
 
@@ -285,8 +426,10 @@ for (const db of DBS) {
         // the main table is made by Node before Flask starts (Flask's checkfirst then leaves it)
         mainStore = newStore();
         await mainStore.createTable();
-        // X is made by Flask (its echo is checked in the DDL test)
-        runStoresApp(python, '--ddl', flaskEnv(tableEnv(X)));
+        // X and the DDL test's tables are made by Flask, in one Python process
+        flaskDdl = JSON.parse(
+          runStoresApp(python, '--ddl', flaskEnv({ DDL_CASES: JSON.stringify(DDL_CASES) })),
+        ) as typeof flaskDdl;
         const yStore = newStore(Y);
         await yStore.createTable();
         const xStore = newStore(X);
@@ -304,6 +447,10 @@ for (const db of DBS) {
         nodeCleanup = await startApp('web', { store: mainStore, cleanupNRequests: 1 });
         nodeX = await startApp('express', { store: xStore });
         nodeY = await startApp('web', { store: yStore });
+        const slow = db.timeoutStore(server.port);
+        ends.push(slow.end);
+        nodeSlow = await startApp('express', { store: slow.store });
+        nodeSlowEmpty = await startApp('web', { store: slow.store, onStoreError: 'empty' });
       });
 
       after(async () => {
@@ -315,28 +462,14 @@ for (const db of DBS) {
 
       test('DDL: Node emits what SQLAlchemy emitted (echo), for default, quoted/schema/sequence and reserved names', () =>
         withLogs(async () => {
-          const cases: SqlTableOptions[] = [
-            { table: 'ddl_default' },
-            { table: 'Ddl_Upper', schema: 's2', sequence: 'ddl_seq' },
-            { table: 'order' },
-          ];
-          for (const c of cases) {
-            const echoed = JSON.parse(
-              runStoresApp(python, '--ddl', flaskEnv(tableEnv(c))),
-            ) as string[];
+          for (const [i, c] of DDL_CASES.entries()) {
             const s = sqlStatements(db.dialect, c);
-            assert.deepEqual(
-              echoed,
-              [...(s.createSequence ? [s.createSequence] : []), s.createTable],
-              JSON.stringify(c),
-            );
+            const ours = [...(s.createSequence ? [s.createSequence] : []), s.createTable];
+            assert.deepEqual(flaskDdl.ddl[i], ours, JSON.stringify(c));
           }
-          // SQLAlchemy's reserved words are ours: every one is quoted, and the other dialects' extra
-          // words are not
-          const words = JSON.parse(runStoresApp(python, '--reserved', {})) as Record<
-            SqlDialect,
-            string[]
-          >;
+          // SQLAlchemy's reserved words are ours: every one is quoted, and the other dialects'
+          // extra words are not
+          const words = flaskDdl.reserved;
           const all = new Set(Object.values(words).flat());
           for (const d of ['mariadb', 'mysql', 'postgresql'] as const)
             for (const w of all)
@@ -345,7 +478,6 @@ for (const db of DBS) {
 
       test('tables: the one Flask made and the one Node made are the same table', () =>
         withLogs(async () => {
-          runStoresApp(python, '--ddl', flaskEnv({ SESSION_SQLALCHEMY_TABLE: 'flask_made' }));
           const nodeMade = newStore({ table: 'node_made' });
           await nodeMade.createTable();
           const params = (t: string) => (isPg ? [t, t] : [t]);
@@ -571,6 +703,32 @@ for (const db of DBS) {
             await assert.rejects(mainStore.set('session:big', big, 60), SessionStoreError);
             assert.equal(await mainStore.get('session:big'), null);
           }
+        }));
+
+      test('a statement timeout (the table locked): "throw" gives HTTP 500, "empty" a new empty session', () =>
+        withLogs(async () => {
+          const c = onlyCookie(await get(node.express, '/'));
+          assert.deepEqual((await get(nodeSlow, '/getSession/', c)).json(), {
+            uname: 'momo',
+            pwd: 'python',
+          });
+          const lock = await db.lock(server.port);
+          try {
+            const t0 = Date.now();
+            const r = await get(nodeSlow, '/getSession/', c);
+            assert.equal(r.status, 500, r.text);
+            assert.match(r.text, /SessionStoreError: SQL store failed reading a session/);
+            assert.ok(Date.now() - t0 < 8000, `gave up after ${Date.now() - t0} ms`);
+            const e = await get(nodeSlowEmpty, '/dump/', c);
+            assert.equal(e.status, 200, e.text);
+            assert.deepEqual(e.json(), { _permanent: true });
+          } finally {
+            await lock.release();
+          }
+          assert.deepEqual((await get(nodeSlowEmpty, '/getSession/', c)).json(), {
+            uname: 'momo',
+            pwd: 'python',
+          });
         }));
 
       test('8 concurrent clients x 200 requests over Flask, Express and Web: nothing lost or mixed up', () =>

@@ -397,6 +397,7 @@ const APP_KEYS = [
   'PERMANENT_SESSION_LIFETIME',
   'SESSION_SERIALIZATION_FORMAT',
   'SESSION_KEY_PREFIX',
+  'DDL_CASES',
 ];
 
 function appEnv(config: StoresAppEnv): NodeJS.ProcessEnv {

@@ -15,8 +15,10 @@ The routes of examples/flask_session_app.py (the Redis app). Configuration from 
 
 Modes:
   --port N     serve; prints "LISTENING <port>" once bound
-  --ddl        create the table (Session(app) does, with checkfirst) and print, as JSON, the CREATE
-               statements SQLAlchemy's echo logged, then exit
+  --ddl        for each table setting in DDL_CASES (a JSON list of {"table", "schema",
+               "sequence"}), make an app: Session(app) creates the table (checkfirst); print, as
+               JSON, the CREATE statements SQLAlchemy's echo logged per app, and SQLAlchemy's
+               reserved words per dialect, then exit
   --cleanup    run Flask-Session's _delete_expired_sessions (what `flask session_cleanup` runs)
   --reserved   print SQLAlchemy's reserved words per dialect, as JSON
 """
@@ -47,7 +49,7 @@ def reserved_words():
     }
 
 
-def make_app(echo_ddl=None):
+def make_app(echo_ddl=None, table=None):
     from flask_session import Session
 
     app = Flask(__name__)
@@ -70,7 +72,7 @@ def make_app(echo_ddl=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["SQLALCHEMY_DATABASE_URI"]
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
         for key in ("TABLE", "SCHEMA", "SEQUENCE"):
-            value = os.environ.get(f"SESSION_SQLALCHEMY_{key}")
+            value = (table or {}).get(key.lower()) or os.environ.get(f"SESSION_SQLALCHEMY_{key}")
             if value:
                 app.config[f"SESSION_SQLALCHEMY_{key}"] = value
         n = os.environ.get("SESSION_CLEANUP_N_REQUESTS")
@@ -85,7 +87,7 @@ def make_app(echo_ddl=None):
                         echo_ddl.append(text)
 
             engine_log = logging.getLogger("sqlalchemy.engine.Engine")
-            engine_log.addHandler(Keep())
+            engine_log.handlers = [Keep()]
             engine_log.setLevel(logging.INFO)
             engine_log.propagate = False
         app.config["SESSION_SQLALCHEMY"] = SQLAlchemy(app)
@@ -183,9 +185,12 @@ def main():
         print(json.dumps(reserved_words()))
         return
     if args.ddl:
-        ddl = []
-        make_app(ddl)
-        print(json.dumps(ddl))
+        out = []
+        for table in json.loads(os.environ.get("DDL_CASES", "[{}]")):
+            ddl = []
+            make_app(ddl, table)
+            out.append(ddl)
+        print(json.dumps({"ddl": out, "reserved": reserved_words()}))
         return
     app = make_app()
     if args.cleanup:
