@@ -444,7 +444,7 @@ export class SqlAlchemyStore implements SessionStore {
 
   /**
    * Flask-Session's `_delete_expired_sessions`: deletes every row whose `expiry` is past (rows
-   * without `expiry` stay, as there). {@link ServerSideOptions.cleanupNRequests} calls it on about
+   * without `expiry` stay, as there). The `cleanupNRequests` option calls it on about
    * one request in N+1; or call it from a timer, as `flask session_cleanup` from cron.
    * @returns how many rows were deleted
    */
