@@ -415,7 +415,7 @@ export function startStoresApp(
   return startPythonApp(python, STORES_APP, appEnv(config), 'Flask-Session app');
 }
 
-/** Runs flask_session_stores_app.py in a one-shot mode (`--ddl`, `--cleanup`, `--reserved`): stdout. */
+/** Runs flask_session_stores_app.py in a one-shot mode (`--ddl`, `--cleanup`): stdout. */
 export function runStoresApp(python: string, mode: string, config: StoresAppEnv): string {
   const r = spawnSync(python, [STORES_APP, mode], {
     env: appEnv(config),

@@ -20,7 +20,6 @@ Modes:
                JSON, the CREATE statements SQLAlchemy's echo logged per app, and SQLAlchemy's
                reserved words per dialect, then exit
   --cleanup    run Flask-Session's _delete_expired_sessions (what `flask session_cleanup` runs)
-  --reserved   print SQLAlchemy's reserved words per dialect, as JSON
 """
 
 import argparse
@@ -179,11 +178,7 @@ def main():
     parser.add_argument("--port", type=int, default=5000, help="0 picks a free port")
     parser.add_argument("--ddl", action="store_true")
     parser.add_argument("--cleanup", action="store_true")
-    parser.add_argument("--reserved", action="store_true")
     args = parser.parse_args()
-    if args.reserved:
-        print(json.dumps(reserved_words()))
-        return
     if args.ddl:
         out = []
         for table in json.loads(os.environ.get("DDL_CASES", "[{}]")):
