@@ -31,6 +31,8 @@ if (d.a !== 1 || d.t.length !== 2) throw new Error('round trip failed');
 console.log('ESM import: ok');
 JS
 node use.mjs
+# the store subpaths import only types from their clients: they load without mysql2, pg or memjs
+node -e "Promise.all(['mysql', 'postgres', 'memcached'].map((s) => import('flask-session-cookie/' + s))).then((m) => console.log('store subpaths without their clients:', m.map((x) => Object.keys(x).length).join(' '), 'exports: ok'))"
 cat > use.ts <<'TS'
 import { dumpSession, loadSession, type SessionData } from 'flask-session-cookie';
 const data: SessionData = loadSession('session=x', 'package-check-secret-0123456789');

@@ -29,6 +29,7 @@ test('the public surface of the package root', async () => {
     'MAX_TIMESTAMP',
     'MIN_SECRET_BYTES',
     'Markup',
+    'MemcachedStore',
     'MemoryStore',
     'MsgpackError',
     'NoneAlgorithm',
@@ -43,6 +44,7 @@ test('the public surface of the package root', async () => {
     'SessionStoreError',
     'SignatureExpired',
     'Signer',
+    'SqlAlchemyStore',
     'TaggedJSONSerializer',
     'TimedSerializer',
     'TimestampSigner',
@@ -68,6 +70,7 @@ test('the public surface of the package root', async () => {
     'generateSecretKey',
     'getCookie',
     'getFlashedMessages',
+    'getMemcacheTimeout',
     'getRemoteAddr',
     'getSigningSerializer',
     'httpDate',
@@ -92,8 +95,10 @@ test('the public surface of the package root', async () => {
     'readSession',
     'refreshSession',
     'sameOrigin',
+    'serverSideOptionsFromFlaskConfig',
     'sessionOptionsFromFlaskConfig',
     'sessionUserId',
+    'sqlStatements',
     'tuple',
     'validateCsrf',
   ]);
@@ -117,6 +122,17 @@ test('every adapter subpath exports what the README documents', async () => {
     );
   const redis = await import('../src/adapters/redis.ts');
   assert.deepEqual(Object.keys(redis), ['redisStore']);
+  const sql = ['SqlAlchemyStore', 'quoteIdentifier', 'sqlStatements'];
+  const mysql = await import('../src/adapters/mysql.ts');
+  assert.deepEqual(Object.keys(mysql).sort(), [...sql, 'mysqlStore'].sort());
+  const postgres = await import('../src/adapters/postgres.ts');
+  assert.deepEqual(Object.keys(postgres).sort(), [...sql, 'postgresStore'].sort());
+  const memcached = await import('../src/adapters/memcached.ts');
+  assert.deepEqual(Object.keys(memcached).sort(), [
+    'MemcachedStore',
+    'getMemcacheTimeout',
+    'memcachedStore',
+  ]);
 });
 
 test('package.json: ESM, side-effect free, exactly three runtime dependencies', () => {

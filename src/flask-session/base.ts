@@ -72,6 +72,12 @@ export interface ServerSideOptions {
    * @default 'throw'
    */
   onStoreError?: 'throw' | 'empty' | undefined;
+  /**
+   * `SESSION_CLEANUP_N_REQUESTS`: for a store with `deleteExpired` (SQL), delete the expired
+   * sessions on a request when `random.randint(0, N) == 0`, as Flask-Session does before a request.
+   * A failed cleanup fails the request as a failed read does (see `onStoreError`).
+   */
+  cleanupNRequests?: number | null | undefined;
   /** The clock, for tests. @default Date.now() / 1000 */
   now?: (() => number) | undefined;
 }
@@ -147,6 +153,7 @@ export class ServerSideSessionInterface<T extends SessionData = SessionData> {
   async open(
     cookieHeader: string | readonly string[] | null | undefined,
   ): Promise<ServerSideSession<T>> {
+    await this.cleanup();
     let sid = getCookie(cookieHeader, this.options.cookieName ?? 'session');
     if (!sid) return this.newSession();
     if (this.signer) {
@@ -167,6 +174,19 @@ export class ServerSideSessionInterface<T extends SessionData = SessionData> {
     // Flask-Session: `if serialized_session_data:` — an empty value is no session
     if (raw === null || raw.length === 0) return this.newSession();
     return new ServerSideSession<T>(this.decode(raw), sid, false);
+  }
+
+  /** Flask-Session's `_cleanup_n_requests`: `random.randint(0, N) == 0` -> delete expired sessions. */
+  private async cleanup(): Promise<void> {
+    const n = this.options.cleanupNRequests;
+    const store = this.options.store;
+    if (!n || !store.deleteExpired || Math.floor(Math.random() * (n + 1)) !== 0) return;
+    try {
+      await store.deleteExpired();
+    } catch (e) {
+      if ((this.options.onStoreError ?? 'throw') === 'empty') return;
+      throw e instanceof SessionStoreError ? e : new SessionStoreError(String(e), { cause: e });
+    }
   }
 
   /** Flask-Session's decoder: msgpack, then JSON (the other format), as it reads them. */

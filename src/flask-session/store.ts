@@ -14,6 +14,12 @@ export interface SessionStore {
   get(key: string): Promise<Uint8Array | null>;
   set(key: string, value: Uint8Array, ttlSeconds: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Optional: deletes the expired sessions of a store without TTLs (SQL), as Flask-Session's
+   * `_delete_expired_sessions`. With `cleanupNRequests`, the session interface calls it on about
+   * one request in N+1, as `SESSION_CLEANUP_N_REQUESTS` does. Returns how many were deleted.
+   */
+  deleteExpired?(): Promise<number>;
 }
 
 /** A store failed (Redis down, a timeout...): the request cannot know its session. */

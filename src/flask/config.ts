@@ -225,3 +225,118 @@ export function csrfOptionsFromFlaskConfig(config: Record<string, unknown>): CSR
   }
   return options;
 }
+
+/** Flask-Session's config keys (flask_session/defaults.py), for server-side sessions. */
+export interface FlaskServerSideConfig extends FlaskSessionConfig {
+  /** 'redis', 'memcached', 'sqlalchemy'... Node picks the store; this only names it. */
+  SESSION_TYPE?: string | undefined;
+  SESSION_KEY_PREFIX?: string | undefined;
+  SESSION_USE_SIGNER?: boolean | undefined;
+  SESSION_PERMANENT?: boolean | undefined;
+  SESSION_ID_LENGTH?: number | undefined;
+  SESSION_SERIALIZATION_FORMAT?: 'msgpack' | 'json' | undefined;
+  SESSION_CLEANUP_N_REQUESTS?: number | null | undefined;
+  SESSION_SQLALCHEMY_TABLE?: string | undefined;
+  SESSION_SQLALCHEMY_SCHEMA?: string | null | undefined;
+  SESSION_SQLALCHEMY_SEQUENCE?: string | null | undefined;
+}
+
+/** What {@link serverSideOptionsFromFlaskConfig} returns: session options and the SQL table's. */
+export interface ServerSideConfigOptions {
+  /** `SESSION_TYPE`, lower-cased as Flask-Session reads it. @default 'null' */
+  type: string;
+  secret?: string | Uint8Array | undefined;
+  keyPrefix?: string;
+  useSigner?: boolean;
+  permanent?: boolean;
+  sidLength?: number;
+  serializationFormat?: 'msgpack' | 'json';
+  cleanupNRequests?: number;
+  permanentLifetime?: number;
+  refreshEachRequest?: boolean;
+  cookieName?: string;
+  domain?: string;
+  path?: string;
+  httpOnly?: boolean;
+  secure?: boolean;
+  sameSite?: string;
+  /** `SESSION_SQLALCHEMY_TABLE`, for `mysqlStore` / `postgresStore`. */
+  table?: string;
+  /** `SESSION_SQLALCHEMY_SCHEMA`. */
+  schema?: string;
+  /** `SESSION_SQLALCHEMY_SEQUENCE`. */
+  sequence?: string;
+}
+
+/**
+ * Server-side session options from Flask-Session's config keys (and Flask's cookie keys), so that a
+ * Node service reads the configuration its Flask-Session app reads. Spread the result into an
+ * adapter's options with a `store`, and into `mysqlStore`/`postgresStore` for the table.
+ * @throws {@link TypeError} for a value Flask-Session would misread (see
+ *   {@link sessionOptionsFromFlaskConfig}), a non-integer `SESSION_ID_LENGTH` or
+ *   `SESSION_CLEANUP_N_REQUESTS`, or an unknown serialization format
+ * @example
+ * ```ts
+ * const cfg = serverSideOptionsFromFlaskConfig(flaskConfigFromEnv(process.env));
+ * app.use(flaskSession({ ...cfg, store: postgresStore(pool, cfg) }));
+ * ```
+ */
+export function serverSideOptionsFromFlaskConfig(
+  config: FlaskServerSideConfig | Record<string, unknown>,
+): ServerSideConfigOptions {
+  const c = config as Record<string, unknown>;
+  const base = sessionOptionsFromFlaskConfig(c);
+  const out: ServerSideConfigOptions = {
+    type: typeof c['SESSION_TYPE'] === 'string' ? c['SESSION_TYPE'].toLowerCase() : 'null',
+    path: base.path ?? '/',
+  };
+  if (base.secret !== '') out.secret = base.secret as string | Uint8Array;
+  for (const k of [
+    'cookieName',
+    'domain',
+    'sameSite',
+    'permanentLifetime',
+    'httpOnly',
+    'secure',
+    'refreshEachRequest',
+  ] as const) {
+    const v = (base as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  const str = (key: string): string | undefined => {
+    const v = c[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw new TypeError(`${key} must be a string`);
+    return v;
+  };
+  const int = (key: string): number | undefined => {
+    const v = c[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw new TypeError(`${key} must be a whole number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const prefix = str('SESSION_KEY_PREFIX');
+  if (prefix !== undefined) out.keyPrefix = prefix;
+  const signer = asBool('SESSION_USE_SIGNER', c['SESSION_USE_SIGNER']);
+  if (signer !== undefined) out.useSigner = signer;
+  const permanent = asBool('SESSION_PERMANENT', c['SESSION_PERMANENT']);
+  if (permanent !== undefined) out.permanent = permanent;
+  const sidLength = int('SESSION_ID_LENGTH');
+  if (sidLength !== undefined) out.sidLength = sidLength;
+  const format = str('SESSION_SERIALIZATION_FORMAT');
+  if (format !== undefined) {
+    if (format !== 'msgpack' && format !== 'json')
+      throw new TypeError(`SESSION_SERIALIZATION_FORMAT must be 'msgpack' or 'json'`);
+    out.serializationFormat = format;
+  }
+  const cleanup = int('SESSION_CLEANUP_N_REQUESTS');
+  if (cleanup) out.cleanupNRequests = cleanup;
+  const table = str('SESSION_SQLALCHEMY_TABLE');
+  if (table !== undefined) out.table = table;
+  const schema = str('SESSION_SQLALCHEMY_SCHEMA');
+  if (schema) out.schema = schema;
+  const sequence = str('SESSION_SQLALCHEMY_SEQUENCE');
+  if (sequence) out.sequence = sequence;
+  return out;
+}
