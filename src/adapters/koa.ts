@@ -5,7 +5,7 @@
 
 import type { Middleware } from 'koa';
 import { sessionBackend, type AnySessionOptions } from './_backend.ts';
-import type { SaveResult, Session } from '../flask/session-interface.ts';
+import type { AppSessionData, SaveResult, Session } from '../flask/session-interface.ts';
 import type { SessionData } from '../flask/tagged-json.ts';
 import { varyWithCookie } from './_vary.ts';
 
@@ -21,7 +21,7 @@ export type { SessionStore } from '../flask-session/store.ts';
 declare module 'koa' {
   interface DefaultContext {
     /** The request's Flask session (flask-session-cookie/koa). */
-    session: Session;
+    session: Session<AppSessionData>;
   }
 }
 
@@ -81,7 +81,7 @@ function addToError(err: unknown, r: SaveResult): void {
  * });
  * ```
  */
-export function flaskSession<T extends SessionData = SessionData>(
+export function flaskSession<T extends SessionData = AppSessionData>(
   options: AnySessionOptions,
 ): Middleware {
   const backend = sessionBackend<T>(options);
@@ -113,13 +113,11 @@ export function flaskSession<T extends SessionData = SessionData>(
       failed = true;
       thrown = e;
     }
-    if (session === undefined) {
-      if (failed) throw thrown;
-      return;
-    }
+    // Flask opens every session: a permanent one is re-issued even when the view did not use it
+    session ??= backend.open(() => ctx.get('Cookie')) as Session<T>;
     let r: SaveResult;
     try {
-      r = await backend.save(session);
+      r = await backend.save(session, { method: ctx.method, path: ctx.path });
     } catch (saveError) {
       throw failed ? thrown : saveError; // the first error is the one to report
     }

@@ -8,7 +8,7 @@
  */
 
 import { sessionBackend, type AnySessionOptions, type SessionBackend } from './_backend.ts';
-import type { Session } from '../flask/session-interface.ts';
+import type { AppSessionData, Session } from '../flask/session-interface.ts';
 import type { SessionData } from '../flask/tagged-json.ts';
 import { parseSetCookie, type SetCookie } from '../werkzeug/cookie.ts';
 
@@ -49,7 +49,7 @@ export interface CookieWriter extends CookieReader {
 }
 
 /** A session read from Next's cookies, with `save()` to send what Flask would send. */
-export type NextSession<T extends SessionData = SessionData> = Session<T> & {
+export type NextSession<T extends SessionData = AppSessionData> = Session<T> & {
   /**
    * Writes the session cookie through the cookie store, by Flask's rules: a new cookie when the
    * session changed, the deletion cookie when it was emptied, the same data re-signed when it is
@@ -134,7 +134,7 @@ async function open<T extends SessionData>(
  * return <p>{session.get('_user_id') ?? 'not logged in'}</p>;
  * ```
  */
-export async function getSession<T extends SessionData = SessionData>(
+export async function getSession<T extends SessionData = AppSessionData>(
   cookies: CookieReader | CookieWriter,
   options: AnySessionOptions,
 ): Promise<NextSession<T>> {
@@ -224,7 +224,7 @@ function forwardedCookie(header: string | null, name: string, c: SetCookie): str
  * ```
  */
 export function flaskProxy<
-  T extends SessionData = SessionData,
+  T extends SessionData = AppSessionData,
   R extends ProxyResponse = ProxyResponse,
 >(NextResponse: NextResponseStatic<R>, options: AnySessionOptions): FlaskProxy<T, R> {
   const backend = sessionBackend<T>(options);

@@ -1,5 +1,5 @@
 /**
- * One conformance suite, run against every adapter (Express, Fastify, Hono, Web) over real HTTP on
+ * One conformance suite, run against every adapter (Express, Fastify, Hono, Koa, Web) over real HTTP on
  * loopback: each serves the same routes, and each must answer with Flask's session behaviour.
  * Flashed messages also cross to and from a real Flask app (examples/flask_app.py).
  */
@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import Koa from 'koa';
 import {
   dumpSession,
   getCookie,
@@ -18,6 +19,7 @@ import {
 import { flaskSession as expressSession } from '../../src/adapters/express.ts';
 import { flaskSession as fastifySession } from '../../src/adapters/fastify.ts';
 import { flaskSession as honoSession } from '../../src/adapters/hono.ts';
+import { flaskSession as koaSession } from '../../src/adapters/koa.ts';
 import { webSessions, type Session } from '../../src/adapters/web.ts';
 import { flash, getFlashedMessages } from '../../src/index.ts';
 import { flaskOrSkip } from '../interop/_python.ts';
@@ -104,6 +106,16 @@ const ADAPTERS: Record<string, (o: SessionOptions) => Promise<Running>> = {
       return typeof r === 'string' ? c.text(r) : c.json(r);
     });
     return startNodeServer(fetchServer((req) => app.fetch(req)));
+  },
+  koa: async (o) => {
+    const app = new Koa();
+    app.use(koaSession(o));
+    app.use((ctx) => {
+      const r = route(ctx.path, new URLSearchParams(ctx.querystring), () => ctx.session);
+      if (r === undefined) ctx.status = 404;
+      else ctx.body = body(r);
+    });
+    return startNodeServer(app.callback());
   },
   web: async (o) => {
     const sessions = webSessions(o);

@@ -11,10 +11,12 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import Koa from 'koa';
 import { stream as honoStream } from 'hono/streaming';
 import { flaskSession as expressSession } from '../../src/adapters/express.ts';
 import { flaskSession as fastifySession } from '../../src/adapters/fastify.ts';
 import { flaskSession as honoSession } from '../../src/adapters/hono.ts';
+import { flaskSession as koaSession } from '../../src/adapters/koa.ts';
 import { MemoryStore, withSession, type Session } from '../../src/adapters/web.ts';
 import type { SessionOptions } from '../../src/index.ts';
 import type { ServerSideOptions } from '../../src/adapters/web.ts';
@@ -80,6 +82,18 @@ const HONO: Idioms = {
   text_head: { status: 200, saved: true, method: 'HEAD' },
   throw: { status: 500, saved: true },
   'Vary set': { status: 200, saved: true, vary: 'Accept, Cookie' },
+  unstorable: { status: 500, saved: false },
+};
+
+const KOA: Idioms = {
+  body: { status: 200, saved: true },
+  redirect: { status: 302, saved: true },
+  'async body': { status: 200, saved: true },
+  stream: { status: 200, saved: true },
+  body_head: { status: 200, saved: true, method: 'HEAD' },
+  'Set-Cookie of its own': { status: 200, saved: true, others: ['theme=dark'] },
+  throw: { status: 500, saved: true },
+  'Vary array': { status: 200, saved: true, vary: 'Accept, Origin, Cookie' },
   unstorable: { status: 500, saved: false },
 };
 
@@ -222,6 +236,53 @@ function startHono(o: Options): Promise<Running> {
   return startNodeServer(fetchServer((r) => app.fetch(r)));
 }
 
+function startKoa(o: Options): Promise<Running> {
+  const app = new Koa();
+  app.silent = true; // the thrown errors below are expected
+  app.use(koaSession(o));
+  app.use(async (ctx, next) => {
+    if (ctx.path === '/read') {
+      ctx.body = { u: ctx.session.get('u') ?? null };
+      return;
+    }
+    ctx.session.set('u', 1);
+    await next();
+  });
+  app.use(async (ctx) => {
+    switch (ctx.path) {
+      case path('body'):
+        ctx.body = 'ok';
+        break;
+      case path('redirect'):
+        ctx.redirect('/read');
+        break;
+      case path('async body'):
+        await sleep(5);
+        ctx.body = 'ok';
+        break;
+      case path('stream'):
+        ctx.type = 'text/plain';
+        ctx.body = Readable.from(['a', 'b']);
+        break;
+      case path('Set-Cookie of its own'):
+        ctx.append('Set-Cookie', 'theme=dark');
+        ctx.body = 'ok';
+        break;
+      case path('throw'):
+        throw new Error('view failed');
+      case path('Vary array'):
+        ctx.set('Vary', ['Accept', 'Origin']);
+        ctx.body = 'ok';
+        break;
+      case path('unstorable'):
+        ctx.session.set('bad', UNSTORABLE);
+        ctx.body = 'never sent';
+        break;
+    }
+  });
+  return startNodeServer(app.callback());
+}
+
 function startWeb(o: Options): Promise<Running> {
   const handler = withSession(
     o,
@@ -242,6 +303,7 @@ const FRAMEWORKS: [string, Idioms, (o: Options) => Promise<Running>][] = [
   ['express', EXPRESS, startExpress],
   ['fastify', FASTIFY, startFastify],
   ['hono', HONO, startHono],
+  ['koa', KOA, startKoa],
   ['web withSession', WEB, startWeb],
 ];
 

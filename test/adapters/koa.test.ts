@@ -51,11 +51,12 @@ function app(Koa: KoaClass, options: SessionOptions | ServerSideOptions, reporte
   a.use(flaskSession(options));
   a.use(async (ctx) => {
     const q = ctx.query as Record<string, string>;
+    if (ctx.path === '/touch') {
+      ctx.body = 'not touched'; // ctx.session not even read: Flask 3.1.3 counts any use as access
+      return;
+    }
     const s: Session = ctx.session;
     switch (ctx.path) {
-      case '/touch':
-        ctx.body = 'not touched';
-        return;
       case '/read':
         ctx.body = { value: s.get(q['k']!) ?? null };
         return;
@@ -213,7 +214,8 @@ for (const [name, Koa] of KOAS) {
       const fresh = readSession(jar(r.setCookie), SECRET);
       assert.ok(fresh.issuedAt!.getTime() > Date.now() - 5000);
       assert.deepEqual({ ...fresh.data }, { uname: 'momo', _permanent: true });
-      assert.deepEqual((await get('/touch', old)).setCookie, []);
+      // Flask opens every session: an untouched permanent one is re-issued as well
+      assert.equal((await get('/touch', old)).setCookie.length, 1);
     });
 
     test('a cookie signed with a fallback key is re-signed with the current key', async () => {

@@ -6,10 +6,13 @@
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import Koa from 'koa';
 import { flaskSession as expressSession } from '../../src/adapters/express.ts';
 import { flaskSession as fastifySession } from '../../src/adapters/fastify.ts';
 import { flaskSession as honoSession } from '../../src/adapters/hono.ts';
 import { webSessions, withSession } from '../../src/adapters/web.ts';
+import { flaskSession as koaSession } from '../../src/adapters/koa.ts';
+import { getSession as nextSession } from '../../src/adapters/next.ts';
 
 declare module '../../src/index.ts' {
   interface FlaskSessionData {
@@ -51,6 +54,25 @@ h.get('/', (c) => {
   c.get('session').get('cart')?.push(1);
   return c.text(c.get('session').get('uname') ?? '');
 });
+
+const k = new Koa();
+k.use(koaSession({ secret }));
+k.use((ctx) => {
+  ctx.session.get('cart')?.push('apple');
+  // @ts-expect-error the cart holds strings
+  ctx.session.get('cart')?.push(1);
+  ctx.body = ctx.session.get('uname') ?? '';
+});
+
+export async function page(store: {
+  get(name: string): { value: string } | undefined;
+}): Promise<string> {
+  const session = await nextSession(store, { secret });
+  session.get('cart')?.push('apple');
+  // @ts-expect-error the cart holds strings
+  session.get('cart')?.push(1);
+  return session.get('uname') ?? '';
+}
 
 const sessions = webSessions({ secret });
 void withSession({ secret }, (request, session) => {
