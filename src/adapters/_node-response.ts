@@ -134,3 +134,22 @@ export function saveBeforeHeaders(
   res.end = intercept('end') as typeof res.end;
   res.flushHeaders = intercept('flushHeaders') as typeof res.flushHeaders;
 }
+
+/**
+ * Runs `hook` once, just before the response's first output (`writeHead`, `write`, `end` or
+ * `flushHeaders`), for middleware that must change the session or the headers before
+ * {@link saveBeforeHeaders} (registered earlier, so these wrappers run first) saves it.
+ */
+export function beforeFirstOutput(res: ServerResponse, hook: () => void): void {
+  let done = false;
+  for (const kind of ['writeHead', 'write', 'end', 'flushHeaders'] as const) {
+    const inner = res[kind] as Fn;
+    (res as unknown as Record<Output, Fn>)[kind] = function (this: ServerResponse, ...args) {
+      if (!done && !res.headersSent) {
+        done = true;
+        hook();
+      }
+      return inner.apply(this, args);
+    };
+  }
+}

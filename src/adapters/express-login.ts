@@ -6,6 +6,7 @@
  */
 
 import type { NextFunction, Request, Response } from 'express';
+import { beforeFirstOutput } from './_node-response.ts';
 import { LoginManager } from '../flask-login/login-manager.ts';
 import type { RequestFacts } from '../flask-login/utils.ts';
 import { CSRFProtect, csrfErrorPage, type CSRFProtectOptions } from '../flask-wtf/csrf.ts';
@@ -50,26 +51,12 @@ export function flaskLogin<U>(
   return (req, res, next) => {
     const login = new RequestLogin<U>(manager, options, () => req.session, facts(req));
     req.login = login as RequestLogin<unknown>;
-    // Flask-Login's after-request hook, before the session is saved: cookie sessions are saved
-    // when the headers are written, server-side ones when the response ends, so both are hooked
-    // (this middleware comes after flaskSession, so its wrappers run first).
-    let done = false;
-    const hook = (): void => {
-      if (done || res.headersSent) return;
-      done = true;
+    // Flask-Login's after-request hook, before the session is saved: this middleware comes after
+    // flaskSession, so its hook runs before the session's, on the response's first output.
+    beforeFirstOutput(res, () => {
       const header = login.rememberCookieHeader();
       if (header !== undefined) res.append('Set-Cookie', header);
-    };
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: Response, ...args: unknown[]) {
-      hook();
-      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-    } as typeof res.writeHead;
-    const end = res.end;
-    res.end = function (this: Response, ...args: unknown[]) {
-      hook();
-      return (end as (...a: unknown[]) => Response).apply(this, args);
-    } as typeof res.end;
+    });
     next();
   };
 }

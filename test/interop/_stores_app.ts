@@ -106,13 +106,21 @@ export async function startNode(kind: Kind, options: ServerSideOptions): Promise
     );
     return startNodeServer(app);
   }
-  const handler = withSession(options, async (req, session) => {
-    const r = await route(new URL(req.url), session, regenerate);
-    if (r === undefined) return new Response('', { status: 404 });
-    return new Response(asBody(r), {
-      headers: { 'content-type': typeof r === 'string' ? 'text/plain' : 'application/json' },
-    });
-  });
+  const handler = withSession(
+    options,
+    async (req, session) => {
+      const r = await route(new URL(req.url), session, regenerate);
+      if (r === undefined) return new Response('', { status: 404 });
+      return new Response(asBody(r), {
+        headers: { 'content-type': typeof r === 'string' ? 'text/plain' : 'application/json' },
+      });
+    },
+    // the error in the body, as the other test servers show it
+    {
+      onError: (e) =>
+        new Response(`${(e as Error).name}: ${(e as Error).message}\n`, { status: 500 }),
+    },
+  );
   return startNodeServer(fetchServer(handler));
 }
 
