@@ -50,10 +50,10 @@ export function nativeInflate(data: Uint8Array, maxSize: number): Uint8Array | u
   if (z === null) return undefined;
   const cap = Math.floor(maxSize);
   if (!(cap >= 1)) return undefined;
-  // One output chunk for a typical session (JSON compresses 2-4x), of at least 4 KiB: a chunk
-  // that small would come from Node's shared Buffer pool, and the result must own its memory.
-  let chunkSize = 4096;
-  while (chunkSize < data.length * 4 && chunkSize < 65536) chunkSize *= 2;
+  // One output chunk for a typical session (JSON compresses 2-4x), no bigger: every byte of it is
+  // allocated on each call. Under 4 KiB Node takes it from its shared Buffer pool, and then the
+  // result is copied out below, so that it owns its memory.
+  const chunkSize = Math.min(65536, Math.max(256, Math.ceil((data.length * 4) / 256) * 256));
   let r: Uint8Array;
   try {
     r = z.inflateSync(
