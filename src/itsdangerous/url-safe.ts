@@ -6,7 +6,7 @@
 
 import { DEFAULT_MAX_DECOMPRESSED_SIZE, zlibCompress, zlibDecompress } from '../zlib/index.ts';
 import { BadPayload } from './errors.ts';
-import { base64Decode, base64Encode } from './encoding.ts';
+import { base64Decode, base64DecodeTransient, base64Encode } from './encoding.ts';
 import { asciiBytes, utf8DecodeStrict } from '../_internal/bytes.ts';
 import { pyDumps, pyLoads } from '../python/json.ts';
 import {
@@ -45,7 +45,8 @@ export function urlSafeDecodePayload(payload: Uint8Array, maxDecompressedSize: n
   }
   let json: Uint8Array;
   try {
-    json = base64Decode(payload);
+    // compressed bytes only feed the inflater, which copies nothing out of them: a scratch buffer
+    json = decompress ? base64DecodeTransient(payload) : base64Decode(payload);
   } catch (e) {
     throw new BadPayload('Could not base64 decode the payload because of an exception', {
       cause: e,

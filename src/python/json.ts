@@ -104,6 +104,12 @@ export function pyFloatRepr(x: number): string {
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const abs = x < 0 ? -x : x;
+  if (abs >= 1e-4 && abs < 1e16) {
+    // where both write fixed notation, JS's shortest round-trip digits are Python's
+    const s = String(x);
+    return s.indexOf('.') >= 0 ? s : s + '.0';
+  }
   const sign = x < 0 ? '-' : '';
   const exp = Math.abs(x).toExponential(); // "d.ddde+N"
   const e = exp.indexOf('e');
