@@ -138,24 +138,25 @@ function measure(id: string, fn: Fn): number {
 }
 
 /**
- * Bytes allocated per call (heap and ArrayBuffers): the heap growth over 200 calls on distinct
+ * Bytes allocated per call (heap and ArrayBuffers): the heap growth over 500 calls on distinct
  * sessions right after a full GC, with a young generation large enough to hold them (npm run bench
- * sets 64 MB semi-spaces); the least of five trials.
+ * sets 64 MB semi-spaces); the median of seven trials (a trial during which the GC still frees
+ * memory reads low).
  */
 function allocated(fn: Fn): number {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const n = 200;
+  const n = 500;
   for (let i = 0; i < n; i++) fn(i);
-  let least = Infinity;
-  for (let trial = 0; trial < 5; trial++) {
+  const trials: number[] = [];
+  for (let trial = 0; trial < 7; trial++) {
     gc();
     const m0 = process.memoryUsage();
     for (let i = 0; i < n; i++) fn((trial * n + i) % N);
     const m1 = process.memoryUsage();
-    least = Math.min(least, (m1.heapUsed - m0.heapUsed + m1.arrayBuffers - m0.arrayBuffers) / n);
+    trials.push((m1.heapUsed - m0.heapUsed + m1.arrayBuffers - m0.arrayBuffers) / n);
   }
-  return Math.max(0, least);
+  return Math.max(0, median(trials));
 }
 
 const median = (xs: number[]) => {
