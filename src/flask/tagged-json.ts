@@ -423,6 +423,11 @@ export class TaggedJSONSerializer {
         maxDepth,
         // Flask's own tags only make values: the fast path may untag a text it then bails out of
         pureHook: this.builtinOnly,
+        // untag changes one-key objects with a tag's key only (JS's key order is the text's there)
+        hookKeys:
+          this.builtinOnly && this.untag === TaggedJSONSerializer.prototype.untag
+            ? this.tags
+            : undefined,
       });
     } catch (e) {
       if (e instanceof DateOverflow) throw new RangeError(e.message);

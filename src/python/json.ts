@@ -249,6 +249,12 @@ export interface LoadsOptions {
    * again). @internal
    */
   pureHook?: boolean | undefined;
+  /**
+   * The hook changes only one-key objects whose key is in this set, and leaves every other object
+   * as it is (where JS enumerates keys in text order): the fast path calls it for those only.
+   * @internal
+   */
+  hookKeys?: { has(key: string): boolean } | undefined;
 }
 
 /** A JSON syntax error, with Python's message and the character offset. */
@@ -275,7 +281,7 @@ const SAFE_DIGITS = 15;
 export function pyLoads(text: string, options: LoadsOptions = {}): unknown {
   const hook = options.objectHook;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const r = fromNative(text, hook, maxDepth, options.pureHook === true);
+  const r = fromNative(text, hook, maxDepth, options.pureHook === true, options.hookKeys);
   return r !== BAIL ? r : parsePython(text, hook, maxDepth);
 }
 
@@ -305,6 +311,7 @@ function fromNative(
   hook: LoadsOptions['objectHook'],
   maxDepth: number,
   pureHook: boolean,
+  hookKeys: { has(key: string): boolean } | undefined,
 ): unknown | typeof BAIL {
   let parsed: unknown;
   try {
@@ -315,7 +322,7 @@ function fromNative(
   if (typeof parsed !== 'object' || parsed === null)
     return typeof parsed === 'number' && doubtful(parsed) ? BAIL : parsed;
   if (hook !== undefined && !pureHook && !fits(parsed, 1, maxDepth)) return BAIL;
-  return convert(parsed, 1, hook, maxDepth);
+  return convert(parsed, 1, hook, maxDepth, hookKeys);
 }
 
 /** Whether `v` reads as Python reads it (see {@link fromNative}). */
@@ -346,6 +353,7 @@ function convert(
   depth: number,
   hook: LoadsOptions['objectHook'],
   maxDepth: number,
+  hookKeys: { has(key: string): boolean } | undefined,
 ): unknown | typeof BAIL {
   if (depth > maxDepth) throw new RangeError(`JSON nesting deeper than ${maxDepth} levels`);
   if (Array.isArray(v)) {
@@ -353,7 +361,7 @@ function convert(
       const x: unknown = v[i];
       if (typeof x === 'object') {
         if (x === null) continue;
-        const y = convert(x, depth + 1, hook, maxDepth);
+        const y = convert(x, depth + 1, hook, maxDepth, hookKeys);
         if (y === BAIL) return BAIL;
         v[i] = y;
       } else if (typeof x === 'number' && doubtful(x)) return BAIL;
@@ -362,21 +370,24 @@ function convert(
   }
   const obj = v as Record<string, unknown>;
   let first: string | undefined;
+  let n = 0;
   for (const k in obj) {
-    if (first === undefined) {
+    if (n++ === 0) {
       if (firstKeyLost(k, obj)) return BAIL;
       first = k;
     }
     const x = obj[k];
     if (typeof x === 'object') {
       if (x === null) continue;
-      const y = convert(x, depth + 1, hook, maxDepth);
+      const y = convert(x, depth + 1, hook, maxDepth, hookKeys);
       if (y === BAIL) return BAIL;
       obj[k] = y;
     } else if (typeof x === 'number' && doubtful(x)) return BAIL;
   }
   Object.setPrototypeOf(obj, null);
-  return hook ? hook(obj as JSONObject, first) : obj;
+  if (hook === undefined || (hookKeys !== undefined && (n !== 1 || !hookKeys.has(first!))))
+    return obj;
+  return hook(obj as JSONObject, first);
 }
 
 /** The exact parser: Python's json.loads grammar, character by character. */
