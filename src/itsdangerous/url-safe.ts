@@ -4,7 +4,11 @@
  * @module
  */
 
-import { DEFAULT_MAX_DECOMPRESSED_SIZE, zlibCompress, zlibDecompress } from '../zlib/index.ts';
+import {
+  DEFAULT_MAX_DECOMPRESSED_SIZE,
+  zlibCompressTransient,
+  zlibDecompress,
+} from '../zlib/index.ts';
 import { BadPayload } from './errors.ts';
 import { base64Decode, base64DecodeTransient, base64Encode } from './encoding.ts';
 import { asciiBytes, utf8DecodeStrict } from '../_internal/bytes.ts';
@@ -31,7 +35,8 @@ export function urlSafeDumpPayload(json: Uint8Array): Uint8Array {
 
 /** The payload segment for JSON bytes: compressed when that saves 2 bytes, then base64url. @internal */
 export function urlSafePayloadText(json: Uint8Array): string {
-  const compressed = zlibCompress(json);
+  // only base64-encoded here: the compressor's own buffer, not a copy
+  const compressed = zlibCompressTransient(json);
   if (compressed.length < json.length - 1) return '.' + base64Encode(compressed);
   return base64Encode(json);
 }

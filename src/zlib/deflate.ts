@@ -515,6 +515,15 @@ function longestMatch(
  * @returns a new array with the zlib stream
  */
 export function deflateOneShot(data: Uint8Array): Uint8Array {
+  return deflateOneShotTransient(data).slice();
+}
+
+/**
+ * {@link deflateOneShot} into the compressor's own output buffer, which the next call overwrites:
+ * for a stream that is consumed at once (base64-encoded into a cookie) and never handed on.
+ * @returns a view of the shared output buffer, valid until the next call
+ */
+export function deflateOneShotTransient(data: Uint8Array): Uint8Array {
   const len = data.length;
   if (len > MAX_ONE_SHOT) throw new RangeError('input too long for the one-shot compressor');
   window.set(data, 0);
@@ -639,5 +648,5 @@ export function deflateOneShot(data: Uint8Array): Uint8Array {
   out[pending++] = (adler >>> 8) & 0xff;
   out[pending++] = adler & 0xff;
   epoch += len + 1;
-  return out.slice(0, pending);
+  return out.subarray(0, pending);
 }

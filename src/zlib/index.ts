@@ -8,7 +8,7 @@
  */
 
 import { deflate } from 'pako';
-import { deflateOneShot, MAX_ONE_SHOT } from './deflate.ts';
+import { deflateOneShot, deflateOneShotTransient, MAX_ONE_SHOT } from './deflate.ts';
 import { inflateZlib } from './inflate.ts';
 import { nativeInflate } from './native.ts';
 
@@ -25,6 +25,15 @@ export const DEFAULT_MAX_DECOMPRESSED_SIZE: number = 1024 * 1024;
 export function zlibCompress(data: Uint8Array): Uint8Array {
   if (data.length <= MAX_ONE_SHOT) return deflateOneShot(data);
   return deflate(data, { level: 6, legacyHash: true } as Parameters<typeof deflate>[1]);
+}
+
+/**
+ * {@link zlibCompress}, in a buffer that the next call may overwrite: for a stream consumed at once
+ * and never handed on (the cookie payload is base64-encoded from it).
+ */
+export function zlibCompressTransient(data: Uint8Array): Uint8Array {
+  if (data.length <= MAX_ONE_SHOT) return deflateOneShotTransient(data);
+  return zlibCompress(data);
 }
 
 /**
