@@ -1,10 +1,12 @@
 """Benchmark worker: Flask 3.1's own session serializer, timed inside Python.
 
 Reads JSON lines from the bench (bench/bench.ts):
-  {"op": "setup", "secret": str, "payloads": {name: TYPED}}  -> {"cookies": {name: value}}
-  {"op": "run", "what": "dump"|"load", "payload": name, "n": int} -> {"seconds": float}
-The serializer is `app.session_interface.get_signing_serializer(app)`, made once, used inside an
-app context, as Flask uses it on every request.
+  {"op": "setup", "secret": str, "sessions": {size: [TYPED, ...]}} -> {"ok": true}
+  {"op": "run", "what": "dump"|"load", "size": name, "start": int, "n": int} -> {"seconds": float}
+A run dumps (or loads the cookies of) n distinct sessions of one size, from index `start` on,
+cycling through the list, as a site with many users sees them. The serializer is
+`app.session_interface.get_signing_serializer(app)`, made once, used inside an app context, as
+Flask uses it on every request.
 """
 
 import json
@@ -32,23 +34,26 @@ def main():
         if req["op"] == "setup":
             app.secret_key = req["secret"]
             serializer = app.session_interface.get_signing_serializer(app)
-            data = {k: from_typed(v) for k, v in req["payloads"].items()}
-            values = {k: serializer.dumps(v) for k, v in data.items()}
-            res = {"cookies": values}
+            data = {k: [from_typed(s) for s in v] for k, v in req["sessions"].items()}
+            values = {k: [serializer.dumps(s) for s in v] for k, v in data.items()}
+            res = {"ok": True}
         elif req["op"] == "run":
             n = req["n"]
+            start = req["start"]
+            items = data[req["size"]] if req["what"] == "dump" else values[req["size"]]
+            m = len(items)
+            # the sessions this run goes through, picked before the clock starts
+            batch = [items[(start + i) % m] for i in range(n)]
             if req["what"] == "dump":
-                d = data[req["payload"]]
                 dumps = serializer.dumps
                 t = time.perf_counter()
-                for _ in range(n):
+                for d in batch:
                     dumps(dict(d))
                 res = {"seconds": time.perf_counter() - t}
             else:
-                v = values[req["payload"]]
                 loads = serializer.loads
                 t = time.perf_counter()
-                for _ in range(n):
+                for v in batch:
                     loads(v, max_age=max_age)
                 res = {"seconds": time.perf_counter() - t}
         else:

@@ -1,9 +1,41 @@
 /**
  * HMAC-SHA1 with the keyed state computed once: the hot path of every session cookie (Flask signs
  * with HMAC-SHA1). A keyed instance hashes only the message blocks, in place, without allocating.
- * `test/_internal/hmac-sha1.test.ts` holds it to @noble/hashes and node:crypto. Internal.
+ * Long messages go to the runtime's own HMAC where one is reachable synchronously without a
+ * Node-only import (`process.getBuiltinModule('node:crypto')` on Node >= 20.16, Bun, Deno): HMAC
+ * is deterministic, and C is faster once the message outweighs the cost of a native call.
+ * `test/_internal/hmac-sha1.test.ts` holds both to @noble/hashes and node:crypto. Internal.
  * @module
  */
+
+/** The part of `node:crypto` used here. */
+interface NodeCrypto {
+  createHmac(
+    algorithm: 'sha1',
+    key: Uint8Array,
+  ): { update(data: Uint8Array): { digest(): Uint8Array } };
+}
+
+/** `undefined` until looked up, then the module or `null` when the runtime has none. */
+let cryptoModule: NodeCrypto | null | undefined;
+
+function lookupCrypto(): NodeCrypto | null {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+      .process;
+    const m = proc?.getBuiltinModule?.('node:crypto') as Partial<NodeCrypto> | undefined;
+    return typeof m?.createHmac === 'function' ? (m as NodeCrypto) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Messages at least this long take the native HMAC, when there is one: below, the cost of
+ * making a native HMAC object (and its garbage) outweighs hashing in JavaScript (measured on
+ * Node 20: slower at 300 bytes, even at ~700, 1.3x at 1,000, 2x at 1,700, 2.5x at 2,500).
+ */
+export const NATIVE_HMAC_MIN = 1024;
 
 const W = new Int32Array(80);
 const block = new Uint8Array(64);
@@ -105,8 +137,18 @@ const inner = new Uint8Array(20);
 export class HmacSha1 {
   private readonly ipad = new Int32Array(5);
   private readonly opad = new Int32Array(5);
+  /** The key, for the native HMAC (a copy: the caller's array may change). */
+  private readonly key: Uint8Array;
+  /** The shortest message given to the native HMAC (Infinity: never). */
+  private readonly nativeMin: number;
 
-  constructor(key: Uint8Array) {
+  /**
+   * @param key - the HMAC key
+   * @param nativeMin - messages at least this long use the runtime's HMAC when there is one
+   */
+  constructor(key: Uint8Array, nativeMin: number = NATIVE_HMAC_MIN) {
+    this.key = key.slice();
+    this.nativeMin = nativeMin;
     const k = new Uint8Array(64);
     if (key.length > 64) {
       const hk = new Uint8Array(20);
@@ -125,6 +167,10 @@ export class HmacSha1 {
 
   /** HMAC of `msg` into `out` (20 bytes). */
   macInto(msg: Uint8Array, out: Uint8Array): void {
+    if (msg.length >= this.nativeMin && (cryptoModule ??= lookupCrypto()) !== null) {
+      out.set(cryptoModule.createHmac('sha1', this.key).update(msg).digest());
+      return;
+    }
     work.set(this.ipad);
     finish(work, 64, msg, inner);
     work.set(this.opad);

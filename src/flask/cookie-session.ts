@@ -311,8 +311,14 @@ export function readSession(
   if (typeof found !== 'string') return found;
   const unsigned = unsignCookie(found, secret, fallbacks, options);
   if ('data' in unsigned) return unsigned;
-  const { payload, issuedAt, keyIndex } = unsigned;
-  return { status: 'valid', data: decodePayload(payload, options), issuedAt, keyIndex, payload };
+  const { payload, payloadBytes, issuedAt, keyIndex } = unsigned;
+  return {
+    status: 'valid',
+    data: decodePayload(payloadBytes, options),
+    issuedAt,
+    keyIndex,
+    payload,
+  };
 }
 
 function emptyRead(status: SessionStatus, extra?: Partial<SessionReadResult>): SessionReadResult {
@@ -354,7 +360,9 @@ function sessionCookie(
 }
 
 /** A verified cookie's payload segment, or the read result that says why there is none. */
-type Unsigned = { payload: string; issuedAt: Date; keyIndex: number } | SessionReadResult;
+type Unsigned =
+  | { payload: string; payloadBytes: Uint8Array; issuedAt: Date; keyIndex: number }
+  | SessionReadResult;
 
 /**
  * `TimestampSigner.unsign(value, max_age)`: the signature with each key (newest first, each key
@@ -390,7 +398,7 @@ function unsignCookie(
   // an ASCII cookie's bytes are its characters: the payload text is a slice, not a decode
   const payload =
     bytes.length === value.length ? value.slice(0, r.value.length) : utf8DecodeStrict(r.value);
-  return { payload, issuedAt, keyIndex: r.keyIndex };
+  return { payload, payloadBytes: r.value, issuedAt, keyIndex: r.keyIndex };
 }
 
 const yearAfter9999 = (cause: unknown) =>
@@ -400,9 +408,9 @@ const yearAfter9999 = (cause: unknown) =>
  * `load_payload` then `SecureCookieSession(data)`: base64, zlib when marked, UTF-8, tagged JSON.
  * @throws {@link BadPayload} when any step fails (Flask: HTTP 500)
  */
-function decodePayload(payload: string, options: LoadSessionOptions): SessionData {
+function decodePayload(payload: Uint8Array, options: LoadSessionOptions): SessionData {
   const json = urlSafeDecodePayload(
-    utf8(payload),
+    payload,
     options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE,
   );
   try {

@@ -257,7 +257,7 @@ class TagDateTime extends JSONTag<Date> {
     return httpDate(v);
   }
   toPython(v: unknown): unknown {
-    if (typeof v === 'string') return parseDate(v);
+    if (typeof v === 'string') return httpDateFast(v) ?? parseDate(v);
     if (v instanceof Markup) return parseDate(v.value);
     // parse_date: a falsy value is "no date" (None); anything else fails on `.split()`
     const items = pyIter(v);
@@ -270,6 +270,25 @@ class TagDateTime extends JSONTag<Date> {
     if (falsy) return null;
     throw new TypeError(`parse_date expects a string, got ${typeof v}`);
   }
+}
+
+/** The date Flask writes (`http_date`): `Sat, 20 Nov 2026 08:30:00 GMT`, years 1000..9999. */
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), ([0-3]\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]\d{3}) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d) GMT$/;
+const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
+
+/**
+ * `parse_date` of a date in exactly the form Flask writes, without the general parser; undefined
+ * for any other text (and for a day the month does not have), which then takes `parseDate`.
+ */
+function httpDateFast(s: string): Date | undefined {
+  const m = HTTP_DATE.exec(s);
+  if (m === null) return undefined;
+  const day = Number(m[1]);
+  const month = MONTHS.indexOf(m[2]!) / 3;
+  const ms = Date.UTC(Number(m[3]), month, day, Number(m[4]), Number(m[5]), Number(m[6]));
+  const d = new Date(ms);
+  return d.getUTCDate() === day && d.getUTCMonth() === month ? d : undefined;
 }
 
 /** A class of tag, as {@link TaggedJSONSerializer.register} takes it. */
@@ -362,8 +381,8 @@ export class TaggedJSONSerializer {
         return tag.toPython(value[key!]);
       }
     }
-    if (firstKey !== undefined && n > 0 && firstKey !== firstKeyOf(value))
-      FIRST_KEYS.set(value, firstKey);
+    // `key` is the first key JS enumerates (a new object has no FIRST_KEYS entry yet)
+    if (firstKey !== undefined && n > 0 && firstKey !== key) FIRST_KEYS.set(value, firstKey);
     return value;
   }
 
@@ -399,7 +418,17 @@ export class TaggedJSONSerializer {
    */
   loads(text: string, maxDepth: number = this.maxDepth): unknown {
     try {
-      return pyLoads(text, { objectHook: (o, first) => this.untag(o, first), maxDepth });
+      return pyLoads(text, {
+        objectHook: (o, first) => this.untag(o, first),
+        maxDepth,
+        // Flask's own tags only make values: the fast path may untag a text it then bails out of
+        pureHook: this.builtinOnly,
+        // untag changes one-key objects with a tag's key only (JS's key order is the text's there)
+        hookKeys:
+          this.builtinOnly && this.untag === TaggedJSONSerializer.prototype.untag
+            ? this.tags
+            : undefined,
+      });
     } catch (e) {
       if (e instanceof DateOverflow) throw new RangeError(e.message);
       throw e;

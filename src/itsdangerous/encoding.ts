@@ -137,11 +137,13 @@ const DECODE_URL: Uint8Array = /* @__PURE__ */ (() => {
  * Decodes canonical unpadded base64url (only `A-Z a-z 0-9 - _`, length not 1 mod 4), where Python's
  * lenient decoder gives the same bytes; undefined for anything else, which takes the exact path.
  */
-function decodeCanonical(b: Uint8Array): Uint8Array | undefined {
+function decodeCanonical(b: Uint8Array, into?: Uint8Array): Uint8Array | undefined {
   const n = b.length;
   const rest = n & 3;
   if (rest === 1) return undefined;
-  const out = new Uint8Array((n >> 2) * 3 + (rest ? rest - 1 : 0));
+  const size = (n >> 2) * 3 + (rest ? rest - 1 : 0);
+  const out =
+    into !== undefined && into.length >= size ? into.subarray(0, size) : new Uint8Array(size);
   const t = DECODE_URL;
   let i = 0;
   let o = 0;
@@ -193,6 +195,19 @@ export function base64Decode(data: string | Uint8Array): Uint8Array {
   if (typeof r === 'string')
     throw new BadData('Invalid base64-encoded data', { cause: new Error(r) });
   return r;
+}
+
+/** Scratch for {@link base64DecodeTransient}: overwritten by each call. */
+let scratch = new Uint8Array(4096);
+
+/**
+ * {@link base64Decode}, into a buffer that the next call overwrites: for bytes that are consumed at
+ * once (a compressed payload on its way to the inflater) and never handed on. @internal
+ */
+export function base64DecodeTransient(data: Uint8Array): Uint8Array {
+  if (data.length > scratch.length * 1.3 && data.length <= 65536)
+    scratch = new Uint8Array(Math.ceil(data.length * 0.75) + 4);
+  return decodeCanonical(data, scratch) ?? base64Decode(data);
 }
 
 /**

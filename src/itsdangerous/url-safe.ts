@@ -4,9 +4,13 @@
  * @module
  */
 
-import { DEFAULT_MAX_DECOMPRESSED_SIZE, zlibCompress, zlibDecompress } from '../zlib/index.ts';
+import {
+  DEFAULT_MAX_DECOMPRESSED_SIZE,
+  zlibCompressTransient,
+  zlibDecompress,
+} from '../zlib/index.ts';
 import { BadPayload } from './errors.ts';
-import { base64Decode, base64Encode } from './encoding.ts';
+import { base64Decode, base64DecodeTransient, base64Encode } from './encoding.ts';
 import { asciiBytes, utf8DecodeStrict } from '../_internal/bytes.ts';
 import { pyDumps, pyLoads } from '../python/json.ts';
 import {
@@ -31,7 +35,8 @@ export function urlSafeDumpPayload(json: Uint8Array): Uint8Array {
 
 /** The payload segment for JSON bytes: compressed when that saves 2 bytes, then base64url. @internal */
 export function urlSafePayloadText(json: Uint8Array): string {
-  const compressed = zlibCompress(json);
+  // only base64-encoded here: the compressor's own buffer, not a copy
+  const compressed = zlibCompressTransient(json);
   if (compressed.length < json.length - 1) return '.' + base64Encode(compressed);
   return base64Encode(json);
 }
@@ -45,7 +50,8 @@ export function urlSafeDecodePayload(payload: Uint8Array, maxDecompressedSize: n
   }
   let json: Uint8Array;
   try {
-    json = base64Decode(payload);
+    // compressed bytes only feed the inflater, which copies nothing out of them: a scratch buffer
+    json = decompress ? base64DecodeTransient(payload) : base64Decode(payload);
   } catch (e) {
     throw new BadPayload('Could not base64 decode the payload because of an exception', {
       cause: e,

@@ -104,6 +104,12 @@ export function pyFloatRepr(x: number): string {
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const abs = x < 0 ? -x : x;
+  if (abs >= 1e-4 && abs < 1e16) {
+    // where both write fixed notation, JS's shortest round-trip digits are Python's
+    const s = String(x);
+    return s.indexOf('.') >= 0 ? s : s + '.0';
+  }
   const sign = x < 0 ? '-' : '';
   const exp = Math.abs(x).toExponential(); // "d.ddde+N"
   const e = exp.indexOf('e');
@@ -238,6 +244,17 @@ export interface LoadsOptions {
   objectHook?: ((obj: JSONObject, firstKey: string | undefined) => unknown) | undefined;
   /** Maximum nesting of arrays and objects. @default DEFAULT_MAX_DEPTH (500) */
   maxDepth?: number | undefined;
+  /**
+   * The hook has no side effects (it may run for a text that the exact parser then reads
+   * again). @internal
+   */
+  pureHook?: boolean | undefined;
+  /**
+   * The hook changes only one-key objects whose key is in this set, and leaves every other object
+   * as it is (where JS enumerates keys in text order): the fast path calls it for those only.
+   * @internal
+   */
+  hookKeys?: { has(key: string): boolean } | undefined;
 }
 
 /** A JSON syntax error, with Python's message and the character offset. */
@@ -264,7 +281,7 @@ const SAFE_DIGITS = 15;
 export function pyLoads(text: string, options: LoadsOptions = {}): unknown {
   const hook = options.objectHook;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const r = fromNative(text, hook, maxDepth);
+  const r = fromNative(text, hook, maxDepth, options.pureHook === true, options.hookKeys);
   return r !== BAIL ? r : parsePython(text, hook, maxDepth);
 }
 
@@ -282,14 +299,19 @@ const doubtful = (x: number): boolean =>
 const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
 
 /**
- * The fast path: the engine's JSON.parse, then one pass that makes objects prototype-less, checks
- * the depth and applies the hook. Bails out (to the exact parser) on a syntax error, and where the
- * text order of keys is needed but lost (an object whose first key is an array index).
+ * The fast path: the engine's JSON.parse, then one pass over what it built that makes objects
+ * prototype-less (in place), checks numbers and depth, and applies the hook children first.
+ * Bails out (to the exact parser) on a syntax error, on a number JSON.parse may have read
+ * differently from Python, and where the text order of keys is needed but lost (an object whose
+ * first key is an array index). A hook that is not pure (a serializer with tags of its own) first
+ * gets a pass that only checks, so that it never runs for a text that then bails out.
  */
 function fromNative(
   text: string,
   hook: LoadsOptions['objectHook'],
   maxDepth: number,
+  pureHook: boolean,
+  hookKeys: { has(key: string): boolean } | undefined,
 ): unknown | typeof BAIL {
   let parsed: unknown;
   try {
@@ -297,42 +319,75 @@ function fromNative(
   } catch {
     return BAIL;
   }
-  // First a pass that only checks, so that the hook never runs for a text that then bails out.
-  const fits = (v: unknown, depth: number): boolean => {
-    if (typeof v !== 'object' || v === null) return typeof v !== 'number' || !doubtful(v);
-    if (depth > maxDepth) throw new RangeError(`JSON nesting deeper than ${maxDepth} levels`);
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (!fits(v[i], depth + 1)) return false;
-      return true;
-    }
-    let count = 0;
-    for (const k in v) {
-      // JS enumerates array-index keys first: the text's first key would be unknown
-      if (count++ === 0 && ARRAY_INDEX.test(k) && Object.keys(v).length > 1) return false;
-      if (!fits((v as Record<string, unknown>)[k], depth + 1)) return false;
-    }
+  if (typeof parsed !== 'object' || parsed === null)
+    return typeof parsed === 'number' && doubtful(parsed) ? BAIL : parsed;
+  if (hook !== undefined && !pureHook && !fits(parsed, 1, maxDepth)) return BAIL;
+  return convert(parsed, 1, hook, maxDepth, hookKeys);
+}
+
+/** Whether `v` reads as Python reads it (see {@link fromNative}). */
+function fits(v: unknown, depth: number, maxDepth: number): boolean {
+  if (typeof v !== 'object' || v === null) return typeof v !== 'number' || !doubtful(v);
+  if (depth > maxDepth) throw new RangeError(`JSON nesting deeper than ${maxDepth} levels`);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!fits(v[i], depth + 1, maxDepth)) return false;
     return true;
-  };
-  if (!fits(parsed, 1)) return BAIL;
-  const build = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null) return v;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (typeof x === 'object' && x !== null) v[i] = build(x);
-      }
-      return v;
+  }
+  let count = 0;
+  for (const k in v) {
+    if (count++ === 0 && firstKeyLost(k, v)) return false;
+    if (!fits((v as Record<string, unknown>)[k], depth + 1, maxDepth)) return false;
+  }
+  return true;
+}
+
+/** JS enumerates array-index keys first: with more keys, the text's first key is unknown. */
+function firstKeyLost(k: string, v: object): boolean {
+  const c = k.charCodeAt(0);
+  return c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(k) && Object.keys(v).length > 1;
+}
+
+/** The object or array `v` (from JSON.parse) made Python's, in place; BAIL as {@link fits}. */
+function convert(
+  v: object,
+  depth: number,
+  hook: LoadsOptions['objectHook'],
+  maxDepth: number,
+  hookKeys: { has(key: string): boolean } | undefined,
+): unknown | typeof BAIL {
+  if (depth > maxDepth) throw new RangeError(`JSON nesting deeper than ${maxDepth} levels`);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'object') {
+        if (x === null) continue;
+        const y = convert(x, depth + 1, hook, maxDepth, hookKeys);
+        if (y === BAIL) return BAIL;
+        v[i] = y;
+      } else if (typeof x === 'number' && doubtful(x)) return BAIL;
     }
-    const obj = nullObject() as JSONObject;
-    let first: string | undefined;
-    for (const k in v) {
-      first ??= k;
-      const x = (v as Record<string, unknown>)[k];
-      obj[k] = (typeof x === 'object' && x !== null ? build(x) : x) as JSONValue;
+    return v;
+  }
+  const obj = v as Record<string, unknown>;
+  let first: string | undefined;
+  let n = 0;
+  for (const k in obj) {
+    if (n++ === 0) {
+      if (firstKeyLost(k, obj)) return BAIL;
+      first = k;
     }
-    return hook ? hook(obj, first) : obj;
-  };
-  return build(parsed);
+    const x = obj[k];
+    if (typeof x === 'object') {
+      if (x === null) continue;
+      const y = convert(x, depth + 1, hook, maxDepth, hookKeys);
+      if (y === BAIL) return BAIL;
+      obj[k] = y;
+    } else if (typeof x === 'number' && doubtful(x)) return BAIL;
+  }
+  Object.setPrototypeOf(obj, null);
+  if (hook === undefined || (hookKeys !== undefined && (n !== 1 || !hookKeys.has(first!))))
+    return obj;
+  return hook(obj as JSONObject, first);
 }
 
 /** The exact parser: Python's json.loads grammar, character by character. */

@@ -57,14 +57,20 @@ const LENGTH_CODE = new Uint8Array(256);
 const BASE_LENGTH = new Int32Array(LENGTH_CODES);
 const BASE_DIST = new Int32Array(D_CODES);
 
+/** REV8[x]: the 8 bits of x in the opposite order. */
+const REV8 = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(256);
+  for (let x = 0; x < 256; x++) {
+    let r = 0;
+    for (let i = 0, c = x; i < 8; i++, c >>>= 1) r = (r << 1) | (c & 1);
+    t[x] = r;
+  }
+  return t;
+})();
+
+/** The low `len` bits of `code` (len 1..15) in the opposite order: zlib's bi_reverse. */
 function biReverse(code: number, len: number): number {
-  let res = 0;
-  do {
-    res |= code & 1;
-    code >>>= 1;
-    res <<= 1;
-  } while (--len > 0);
-  return res >>> 1;
+  return ((REV8[code & 0xff]! << 8) | REV8[(code >>> 8) & 0xff]!) >>> (16 - len);
 }
 
 const nextCode = new Uint16Array(MAX_BITS + 1);
@@ -201,17 +207,28 @@ function biWindup(): void {
   biValid = 0;
 }
 
-function smaller(tree: Uint16Array, n: number, m: number): boolean {
-  return tree[n * 2]! < tree[m * 2]! || (tree[n * 2] === tree[m * 2] && depth[n]! <= depth[m]!);
-}
+/**
+ * zlib's `smaller(tree, n, m, depth)` (frequency, then depth) as one integer comparison: the heap
+ * orders nodes by `rank[n] = freq << 8 | depth` (depth is a byte as in zlib; a frequency is below
+ * 2 ** 15 in a one-shot block), kept beside the tree while it is built.
+ */
+const rank = new Int32Array(2 * L_CODES + 1);
 
-function pqdownheap(tree: Uint16Array, k: number): void {
+function pqdownheap(k: number): void {
   const v = heap[k]!;
+  const rv = rank[v]!;
   let j = k << 1;
   while (j <= heapLen) {
-    if (j < heapLen && smaller(tree, heap[j + 1]!, heap[j]!)) j++;
-    if (smaller(tree, v, heap[j]!)) break;
-    heap[k] = heap[j]!;
+    let hj = heap[j]!;
+    if (j < heapLen) {
+      const h1 = heap[j + 1]!;
+      if (rank[h1]! <= rank[hj]!) {
+        j++;
+        hj = h1;
+      }
+    }
+    if (rv <= rank[hj]!) break;
+    heap[k] = hj;
     k = j;
     j <<= 1;
   }
@@ -268,33 +285,39 @@ function buildTree(desc: Desc): void {
   heapLen = 0;
   heapMax = HEAP_SIZE;
   for (let n = 0; n < elems; n++) {
-    if (tree[n * 2] !== 0) {
+    const f = tree[n * 2]!;
+    if (f !== 0) {
       heap[++heapLen] = maxCode = n;
       depth[n] = 0;
+      rank[n] = f << 8;
     } else tree[n * 2 + 1] = 0;
   }
   while (heapLen < 2) {
     const node = (heap[++heapLen] = maxCode < 2 ? ++maxCode : 0);
     tree[node * 2] = 1;
     depth[node] = 0;
+    rank[node] = 1 << 8;
     optLen--;
     if (stree) staticLen -= stree[node * 2 + 1]!;
   }
   desc.maxCode = maxCode;
-  for (let n = heapLen >> 1; n >= 1; n--) pqdownheap(tree, n);
+  for (let n = heapLen >> 1; n >= 1; n--) pqdownheap(n);
   let node = elems;
   do {
     const n = heap[1]!;
     heap[1] = heap[heapLen--]!;
-    pqdownheap(tree, 1);
+    pqdownheap(1);
     const m = heap[1]!;
     heap[--heapMax] = n;
     heap[--heapMax] = m;
-    tree[node * 2] = tree[n * 2]! + tree[m * 2]!;
-    depth[node] = (depth[n]! >= depth[m]! ? depth[n]! : depth[m]!) + 1;
+    const f = tree[n * 2]! + tree[m * 2]!;
+    tree[node * 2] = f;
+    const d = (depth[n]! >= depth[m]! ? depth[n]! : depth[m]!) + 1;
+    depth[node] = d;
+    rank[node] = (f << 8) | (d & 0xff); // depth is a byte, as in zlib
     tree[n * 2 + 1] = tree[m * 2 + 1] = node;
     heap[1] = node++;
-    pqdownheap(tree, 1);
+    pqdownheap(1);
   } while (heapLen >= 2);
   heap[--heapMax] = heap[1]!;
   genBitlen(desc);
@@ -492,6 +515,15 @@ function longestMatch(
  * @returns a new array with the zlib stream
  */
 export function deflateOneShot(data: Uint8Array): Uint8Array {
+  return deflateOneShotTransient(data).slice();
+}
+
+/**
+ * {@link deflateOneShot} into the compressor's own output buffer, which the next call overwrites:
+ * for a stream that is consumed at once (base64-encoded into a cookie) and never handed on.
+ * @returns a view of the shared output buffer, valid until the next call
+ */
+export function deflateOneShotTransient(data: Uint8Array): Uint8Array {
   const len = data.length;
   if (len > MAX_ONE_SHOT) throw new RangeError('input too long for the one-shot compressor');
   window.set(data, 0);
@@ -616,5 +648,5 @@ export function deflateOneShot(data: Uint8Array): Uint8Array {
   out[pending++] = (adler >>> 8) & 0xff;
   out[pending++] = adler & 0xff;
   epoch += len + 1;
-  return out.slice(0, pending);
+  return out.subarray(0, pending);
 }

@@ -8,8 +8,9 @@
  */
 
 import { deflate } from 'pako';
-import { deflateOneShot, MAX_ONE_SHOT } from './deflate.ts';
+import { deflateOneShot, deflateOneShotTransient, MAX_ONE_SHOT } from './deflate.ts';
 import { inflateZlib } from './inflate.ts';
+import { nativeInflate } from './native.ts';
 
 /**
  * Default cap on the size of a decompressed payload, in bytes. A 4 KB cookie can inflate to about
@@ -27,7 +28,22 @@ export function zlibCompress(data: Uint8Array): Uint8Array {
 }
 
 /**
+ * {@link zlibCompress}, in a buffer that the next call may overwrite: for a stream consumed at once
+ * and never handed on (the cookie payload is base64-encoded from it).
+ */
+export function zlibCompressTransient(data: Uint8Array): Uint8Array {
+  if (data.length <= MAX_ONE_SHOT) return deflateOneShotTransient(data);
+  return zlibCompress(data);
+}
+
+/**
  * zlib.decompress(data): a complete zlib stream is required, bytes after its end are ignored.
+ *
+ * The runtime's native zlib inflates where there is one (`native.ts`), for streams that declare
+ * the 32 KiB window (header byte 0x78, what every zlib writer sends): then no window size or
+ * output chunking can make zlib's own decisions differ between CPython and the runtime. Anything
+ * the native inflater refuses, and every other stream, goes to the portable inflater, which gives
+ * zlib's answer and its error.
  * @throws {@link RangeError} past `maxSize` bytes of output
  * @throws {@link Error} for an invalid or truncated stream
  */
@@ -35,5 +51,9 @@ export function zlibDecompress(
   data: Uint8Array,
   maxSize: number = DEFAULT_MAX_DECOMPRESSED_SIZE,
 ): Uint8Array {
+  if (data[0] === 0x78) {
+    const out = nativeInflate(data, maxSize);
+    if (out !== undefined) return out;
+  }
   return inflateZlib(data, maxSize);
 }

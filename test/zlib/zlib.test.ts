@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { deflate, inflate, type DeflateOptions } from 'pako';
 import { deflateOneShot, MAX_ONE_SHOT } from '../../src/zlib/deflate.ts';
 import { inflateZlib } from '../../src/zlib/inflate.ts';
+import { zlibDecompress } from '../../src/zlib/index.ts';
+import { hasNativeInflate, nativeInflate } from '../../src/zlib/native.ts';
 import { prng, seedFrom } from '../_random.ts';
 
 const seed = seedFrom('ZLIB');
@@ -113,6 +115,75 @@ test('inflateZlib caps its output', () => {
   );
 });
 
+test('the native inflater is used on Node, and answers as the portable one on every stream', () => {
+  assert.ok(hasNativeInflate(), 'process.getBuiltinModule("node:zlib") is reachable on Node');
+  const n = Math.round(5000 * scale);
+  let nativeAnswers = 0;
+  let damagedOk = 0;
+  for (let i = 0; i < n; i++) {
+    const { data, z } = stream();
+    const native = nativeInflate(z, Infinity);
+    assert.ok(native && same(native, data), `seed ${seed}, valid stream ${i}`);
+    nativeAnswers++;
+    assert.equal(Object.getPrototypeOf(native), Uint8Array.prototype, 'a plain Uint8Array');
+    assert.ok(same(zlibDecompress(z, Infinity), data));
+    const bad = damage(z);
+    const portable = outcome(() => inflateZlib(bad, Infinity));
+    const n1 = nativeInflate(bad, Infinity);
+    if (n1 !== undefined) {
+      nativeAnswers++;
+      assert.equal('ok:' + hex(n1), portable, `seed ${seed}, native accepted stream ${i}`);
+    }
+    assert.equal(
+      outcome(() => zlibDecompress(bad, Infinity)),
+      portable,
+      `seed ${seed}, ${i}`,
+    );
+    // and the same error: the portable inflater's (zlib's words)
+    if (portable === 'error') {
+      let a: unknown;
+      let b: unknown;
+      try {
+        zlibDecompress(bad, Infinity);
+      } catch (e) {
+        a = e;
+      }
+      try {
+        inflateZlib(bad, Infinity);
+      } catch (e) {
+        b = e;
+      }
+      assert.equal(String(a), String(b));
+    } else damagedOk++;
+  }
+  assert.ok(nativeAnswers > n, 'the native inflater answered the valid and junk-tailed streams');
+  assert.ok(damagedOk > 0);
+});
+
+test('zlibDecompress caps the output as the portable inflater does, at every size', () => {
+  for (const size of [1, 100, 4095, 4096, 4097, 20_000, 100_000, 300_000]) {
+    const data = input(size).fill(0x61, 0, size >> 1);
+    const z = deflate(data.length === size ? data : new Uint8Array(size).fill(7));
+    const len = inflateZlib(z, Infinity).length;
+    assert.equal(zlibDecompress(z, len).length, len);
+    assert.equal(nativeInflate(z, len)?.length, len);
+    assert.throws(() => zlibDecompress(z, len - 1), RangeError);
+    assert.equal(nativeInflate(z, len - 1), undefined);
+    assert.throws(() => zlibDecompress(z, 0), RangeError);
+    // a fractional cap is its whole part, as for the portable inflater
+    assert.equal(zlibDecompress(z, len + 0.5).length, len);
+  }
+  // junk after the end is ignored, as CPython's zlib.decompress ignores it
+  const z = deflate(new TextEncoder().encode('{"a":1}'));
+  const tailed = Uint8Array.from([...z, 1, 2, 3]);
+  assert.equal(new TextDecoder().decode(zlibDecompress(tailed)), '{"a":1}');
+  assert.ok(nativeInflate(tailed, 100));
+  // output that must not be a view on Node's shared Buffer pool: its buffer is its own
+  const small = nativeInflate(z, 100)!;
+  assert.equal(small.byteOffset, 0);
+  assert.ok(small.buffer.byteLength === small.length || small.buffer.byteLength >= 4096);
+});
+
 const python =
   spawnSync('python3', ['-c', 'import zlib'], { encoding: 'utf8' }).status === 0
     ? 'python3'
@@ -153,12 +224,17 @@ for line in sys.stdin:
     inputs.forEach((d, i) =>
       assert.equal(hex(deflateOneShot(d)), answers[i], `seed ${seed}: compress ${i}`),
     );
-    streams.forEach((z, i) =>
+    streams.forEach((z, i) => {
       assert.equal(
         outcome(() => inflateZlib(z, Infinity)),
         answers[n + i],
         `seed ${seed}: decompress ${i}`,
-      ),
-    );
+      );
+      assert.equal(
+        outcome(() => zlibDecompress(z, Infinity)),
+        answers[n + i],
+        `seed ${seed}: decompress ${i} (native where it answers)`,
+      );
+    });
   },
 );
