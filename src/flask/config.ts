@@ -277,7 +277,7 @@ export interface ServerSideConfigOptions {
  *   `SESSION_CLEANUP_N_REQUESTS`, or an unknown serialization format
  * @example
  * ```ts
- * const cfg = serverSideOptionsFromFlaskConfig(flaskConfigFromEnv(process.env));
+ * const cfg = serverSideOptionsFromFlaskConfig(flaskConfigFromEnv(env));
  * app.use(flaskSession({ ...cfg, store: postgresStore(pool, cfg) }));
  * ```
  */

@@ -51,7 +51,7 @@ export function nativeInflate(data: Uint8Array, maxSize: number): Uint8Array | u
   const cap = Math.floor(maxSize);
   if (!(cap >= 1)) return undefined;
   // One output chunk for a typical session (JSON compresses 2-4x), no bigger: every byte of it is
-  // allocated on each call. Under 4 KiB Node takes it from its shared Buffer pool, and then the
+  // allocated on each call. Under 4 KiB Node takes it from its shared pool, and then the
   // result is copied out below, so that it owns its memory.
   const chunkSize = Math.min(65536, Math.max(256, Math.ceil((data.length * 4) / 256) * 256));
   let r: Uint8Array;
@@ -67,7 +67,7 @@ export function nativeInflate(data: Uint8Array, maxSize: number): Uint8Array | u
   if (r.length > cap) return undefined;
   if (r.length === 0) return new Uint8Array(0);
   // Node returns a view on its own output chunk, or on a new buffer joining several: then a plain
-  // Uint8Array over the same memory, so no Buffer leaves this module; anything else is copied
+  // Uint8Array over the same memory, so no Node buffer object leaves this module; anything else is copied
   const size = r.buffer.byteLength;
   if (r.byteOffset === 0 && (size === r.length || size === chunkSize))
     return new Uint8Array(r.buffer, 0, r.length);

@@ -278,7 +278,8 @@ export async function run(
     const res = sessions.commit(s, new Response('ok'));
     equal(res.headers.get('Set-Cookie'), null, 'Set-Cookie');
     equal(res.headers.get('Vary'), null, 'Vary');
-    ok(!s.opened, 'the cookie was never verified');
+    // read when saved, as Flask opens every session (a permanent one would be re-issued)
+    ok(s.opened, 'the cookie was read to decide');
   });
   await check('web: clear sends the deletion header', () => {
     const s = sessions.open(new Request(`${origin}/`, cookieOf(webCookie)));
