@@ -258,7 +258,10 @@ export function flaskProxy<
       const here = new URL(request.url);
       const target = new URL(loginUrl, here);
       target.searchParams.set('next', here.pathname + here.search);
-      return proxy.redirect(session, target);
+      // Flask-Login's unauthorized() redirects with 302 (Next's default, 307, would re-send a POST)
+      const response = NextResponse.redirect(target, 302);
+      await saveInto(session, response);
+      return response;
     },
   };
   return proxy;

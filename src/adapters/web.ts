@@ -165,6 +165,10 @@ export function withSession<T extends SessionData = AppSessionData, A extends un
     let response: Response;
     try {
       response = await handler(request, session, ...rest);
+      if (!(response instanceof Response))
+        throw new TypeError(
+          `the withSession handler returned ${response === null ? 'null' : typeof response}, not a Response`,
+        );
     } catch (e) {
       response = await onError(e, request);
     }

@@ -89,9 +89,32 @@ export interface ServerSideOptions {
 export class ServerSideSession<T extends SessionData = SessionData> extends Session<T> {
   /** The session id (what the cookie carries, unsigned). */
   sid: string;
-  constructor(data: SessionData, sid: string, isNew: boolean) {
+  readonly #owner: ServerSideSessionInterface<T> | undefined;
+  /** @param owner - the interface that opened it, for {@link regenerate} */
+  constructor(
+    data: SessionData,
+    sid: string,
+    isNew: boolean,
+    owner?: ServerSideSessionInterface<T>,
+  ) {
     super({ status: isNew ? 'missing' : 'valid', data });
     this.sid = sid;
+    this.#owner = owner;
+  }
+  /**
+   * Flask-Session's `session_interface.regenerate(session)`: a new id (after a login, against
+   * session fixation); the old one is deleted from the store, and the response sends the new id.
+   * @throws {@link TypeError} for a session not opened by a {@link ServerSideSessionInterface}
+   * @throws {@link SessionStoreError} when the store fails
+   * @example
+   * ```ts
+   * await (req.session as ServerSideSession).regenerate();
+   * ```
+   */
+  async regenerate(): Promise<void> {
+    if (this.#owner === undefined)
+      throw new TypeError('this session was not opened by a ServerSideSessionInterface');
+    await this.#owner.regenerate(this);
   }
   override clear(): void {
     const permanent = this.peek().data['_permanent'] ?? false;
@@ -138,6 +161,7 @@ export class ServerSideSessionInterface<T extends SessionData = SessionData> {
       nullData(),
       tokenUrlsafe(this.options.sidLength ?? 32),
       true,
+      this,
     );
     if (this.options.permanent ?? true) {
       s.peek().data['_permanent'] = true; // set before tracking starts, as Flask-Session
@@ -173,7 +197,7 @@ export class ServerSideSessionInterface<T extends SessionData = SessionData> {
     }
     // Flask-Session: `if serialized_session_data:` — an empty value is no session
     if (raw === null || raw.length === 0) return this.newSession();
-    return new ServerSideSession<T>(this.decode(raw), sid, false);
+    return new ServerSideSession<T>(this.decode(raw), sid, false, this);
   }
 
   /** Flask-Session's `_cleanup_n_requests`: `random.randint(0, N) == 0` -> delete expired sessions. */

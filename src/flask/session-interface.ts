@@ -18,6 +18,7 @@ import {
   type SessionStatus,
 } from './cookie-session.ts';
 import type { SecretKey } from '../itsdangerous/signer.ts';
+import { Markup, UUID } from '../python/types.ts';
 import type { SessionData, SessionValue } from './tagged-json.ts';
 
 /** Everything a session interface needs: the options of loadSession and dumpSession together. */
@@ -68,6 +69,8 @@ export class Session<T extends SessionData = SessionData> {
   #read: SessionReadResult | undefined;
   #accessed = false;
   #modified = false;
+  /** A mutable value was handed out: it may have been changed in place. */
+  #handedOut = false;
   #flashes: (readonly [string, SessionValue])[] | undefined;
 
   /**
@@ -145,14 +148,29 @@ export class Session<T extends SessionData = SessionData> {
   }
   #write(): SessionData {
     this.#accessed = true;
+    // Flask's NullSession: without a secret, reading gives an empty session, writing fails
+    if (this.read.status === 'no-secret')
+      throw new TypeError(
+        'The session is unavailable because no secret key was set. Set "secret" to the Flask app\'s SECRET_KEY.',
+      );
     this.#modified = true;
     return this.#data;
+  }
+  /** `value`, noting when it is a container the caller could change in place. */
+  #out<V>(value: V): V {
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      !(value instanceof Markup || value instanceof UUID)
+    )
+      this.#handedOut = true;
+    return value;
   }
 
   /** The value of `key`, or undefined (Flask's `session.get(key)`). */
   get<K extends keyof T & string>(key: K): T[K] | undefined {
     const d = this.#use();
-    return Object.hasOwn(d, key) ? (d[key] as T[K]) : undefined;
+    return Object.hasOwn(d, key) ? this.#out(d[key] as T[K]) : undefined;
   }
   /** Sets `key` (Flask's `session[key] = value`); marks the session modified even if equal. */
   set<K extends keyof T & string>(key: K, value: T[K]): void {
@@ -184,7 +202,7 @@ export class Session<T extends SessionData = SessionData> {
   setdefault<K extends keyof T & string>(key: K, value: T[K]): T[K] {
     const d = this.#use();
     if (!Object.hasOwn(d, key)) this.#write()[key] = value as SessionValue;
-    return d[key] as T[K];
+    return this.#out(d[key] as T[K]);
   }
   /** Sets several keys (`session.update(...)`); modified even for an empty update, as in Flask. */
   update(values: Partial<T>): void {
@@ -203,6 +221,7 @@ export class Session<T extends SessionData = SessionData> {
   /** The [key, value] pairs. */
   entries(): [keyof T & string, T[keyof T & string]][] {
     const d = this.#use();
+    this.#handedOut = true;
     return Object.keys(d).map((k) => [k, d[k]] as [keyof T & string, T[keyof T & string]]);
   }
   /** The number of keys (`len(session)`). */
@@ -219,10 +238,10 @@ export class Session<T extends SessionData = SessionData> {
 
   /** The data itself, for reading; changing it in place needs `modified = true`. */
   toObject(): Readonly<T> {
-    return this.#use() as T;
+    return this.#out(this.#use() as T);
   }
   toJSON(): unknown {
-    return this.#use();
+    return this.#out(this.#use());
   }
 
   /**
@@ -230,11 +249,18 @@ export class Session<T extends SessionData = SessionData> {
    * member marks it accessed, as any use of Flask's `session` proxy does). For session interfaces.
    * @internal
    */
-  peek(): { data: SessionData; accessed: boolean; modified: boolean; read: SessionReadResult } {
+  peek(): {
+    data: SessionData;
+    accessed: boolean;
+    modified: boolean;
+    handedOut: boolean;
+    read: SessionReadResult;
+  } {
     return {
       data: this.#data,
       accessed: this.#accessed,
       modified: this.#modified,
+      handedOut: this.#handedOut,
       read: this.read,
     };
   }
@@ -323,7 +349,7 @@ export class SessionInterface<T extends SessionData = SessionData> {
   save(session: Session<T>, request?: RequestInfo): SaveResult {
     // Flask opens every request's session: a permanent one is re-issued even when the view never
     // used it. Reading it here (if the view did not) does not mark it accessed.
-    const { data, accessed: vary, modified, read } = session.peek();
+    const { data, accessed: vary, modified, handedOut, read } = session.peek();
     if (read.status === 'no-secret') return { vary: false };
     const now = this.now();
     if (Object.keys(data).length === 0) {
@@ -332,7 +358,10 @@ export class SessionInterface<T extends SessionData = SessionData> {
     }
     const refresh = (this.options.refreshEachRequest ?? true) && isPermanent(data);
     if (!(modified || refresh)) return { vary };
-    const reissue = !modified && read.status === 'valid';
+    // Flask re-serializes a permanent session on every request, so a change made in place to a
+    // list or dict it handed out is saved too: the payload is re-signed as it was only when no
+    // such value left the session
+    const reissue = !modified && !handedOut && read.status === 'valid';
     const options = { ...this.dumpOptions, now, onOversize: this.oversize(request, reissue) };
     if (reissue) return { setCookie: refreshSession(read, options), vary: true };
     return { setCookie: dumpSession(data, options), vary: true };

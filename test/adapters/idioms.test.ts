@@ -17,7 +17,12 @@ import { flaskSession as expressSession } from '../../src/adapters/express.ts';
 import { flaskSession as fastifySession } from '../../src/adapters/fastify.ts';
 import { flaskSession as honoSession } from '../../src/adapters/hono.ts';
 import { flaskSession as koaSession } from '../../src/adapters/koa.ts';
-import { MemoryStore, withSession, type Session } from '../../src/adapters/web.ts';
+import {
+  MemoryStore,
+  withSession,
+  type ServerSideSession,
+  type Session,
+} from '../../src/adapters/web.ts';
 import type { SessionOptions } from '../../src/index.ts';
 import type { ServerSideOptions } from '../../src/adapters/web.ts';
 import { fetchServer, startNodeServer, type Running } from '../interop/_servers.ts';
@@ -352,3 +357,28 @@ for (const [framework, idioms, start] of FRAMEWORKS)
           assert.deepEqual(await next.json(), { u: 1 }, 'the session survived');
         });
     });
+
+test('regenerate() from a server-side session in a handler: a new id, the old one dead, the data kept', async () => {
+  const app = express();
+  app.use(expressSession({ secret: SECRET, store: new MemoryStore() }));
+  app.get('/login', async (req, res) => {
+    req.session.set('u', 1);
+    await (req.session as ServerSideSession).regenerate();
+    res.send('ok');
+  });
+  app.get('/read', (req, res) => void res.json({ u: req.session.get('u') ?? null }));
+  const server = await startNodeServer(app);
+  try {
+    const first = await fetch(server.url + '/login');
+    const old = first.headers.getSetCookie()[0]!.split(';')[0]!;
+    const again = await fetch(server.url + '/login', { headers: { cookie: old } });
+    const fresh = again.headers.getSetCookie()[0]!.split(';')[0]!;
+    assert.notEqual(fresh, old);
+    const read = (cookie: string) =>
+      fetch(server.url + '/read', { headers: { cookie } }).then((r) => r.json());
+    assert.deepEqual(await read(fresh), { u: 1 });
+    assert.deepEqual(await read(old), { u: null }, 'the old id is deleted from the store');
+  } finally {
+    await server.stop();
+  }
+});

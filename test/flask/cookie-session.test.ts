@@ -14,6 +14,7 @@ import {
   loadSession,
   Markup,
   readSession,
+  SessionInterface,
   Signer,
   TaggedJSONSerializer,
   tuple,
@@ -184,4 +185,31 @@ test('memory returns to its baseline after 10,000 loads of distinct large sessio
   assert.equal(n, (10_000 * 9_999) / 2);
   const grown = heap() - before;
   assert.ok(grown < 4 * 1024 * 1024, `heap grew by ${(grown / 1048576).toFixed(1)} MiB`);
+});
+
+test("without a secret, reading gives an empty session and writing fails, as Flask's NullSession", () => {
+  const iface = new SessionInterface({ secret: '' });
+  const session = iface.open('session=anything');
+  assert.equal(session.get('a'), undefined);
+  assert.throws(() => session.set('a', 1), TypeError);
+  assert.throws(() => session.clear(), TypeError);
+  assert.deepEqual(iface.save(session), { vary: false });
+});
+
+test('a permanent session changed in place is saved with the change, as Flask re-serializes it', () => {
+  const iface = new SessionInterface({ secret: SECRET, now: () => NOW + 10 });
+  const cookie = cookieOf(
+    dumpSession({ cart: ['pear'] }, { secret: SECRET, permanent: true, now: NOW }),
+  );
+  const session = iface.open(cookie);
+  (session.get('cart') as string[]).push('apple'); // no `modified = true`
+  const { setCookie } = iface.save(session);
+  const saved = readSession(cookieOf(setCookie!), SECRET, { now: NOW + 10 });
+  assert.deepEqual([...(saved.data['cart'] as string[])], ['pear', 'apple']);
+  // a session whose values were not handed out is re-signed as it was
+  const untouched = iface.open(cookie);
+  assert.equal(untouched.get('x'), undefined);
+  const again = readSession(cookieOf(iface.save(untouched).setCookie!), SECRET, { now: NOW + 10 });
+  assert.deepEqual([...(again.data['cart'] as string[])], ['pear']);
+  assert.equal(again.payload, readSession(cookie, SECRET, { now: NOW }).payload);
 });
