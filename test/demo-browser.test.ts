@@ -6,20 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumOrSkip, launchChromium } from './_browser.ts';
 import { flaskOrSkip } from './interop/_python.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env['CI'] === 'true')
-  throw new Error(`CI=true and no Chromium at ${CHROMIUM}: apt-get install chromium`);
 const flask = flaskOrSkip('3.1');
-const skip = !haveChromium
-  ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
-  : 'skip' in flask
-    ? flask.skip
-    : false;
+const skip = chromiumOrSkip() ?? ('skip' in flask ? flask.skip : false);
 if (skip) console.log(`demo browser test skipped: ${skip}`);
 
 let demo: ChildProcess | undefined;
@@ -59,18 +51,7 @@ before(async () => {
     });
     demo!.once('exit', (code) => reject(new Error(`the demo exited (${code}):\n${out}`)));
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -362,7 +362,12 @@ export class SessionInterface<T extends SessionData = SessionData> {
     // list or dict it handed out is saved too: the payload is re-signed as it was only when no
     // such value left the session
     const reissue = !modified && !handedOut && read.status === 'valid';
-    const options = { ...this.dumpOptions, now, onOversize: this.oversize(request, reissue) };
+    const why = reissue
+      ? 're-issuing an unchanged permanent session, as Flask does on every request'
+      : modified
+        ? 'the session was changed'
+        : 're-issuing a permanent session whose lists or dicts were handed out, re-serialized as Flask does';
+    const options = { ...this.dumpOptions, now, onOversize: this.oversize(request, why, reissue) };
     if (reissue) return { setCookie: refreshSession(read, options), vary: true };
     return { setCookie: dumpSession(data, options), vary: true };
   }
@@ -370,14 +375,12 @@ export class SessionInterface<T extends SessionData = SessionData> {
   /** The oversize policy, with Werkzeug's warning followed by which request sent the cookie. */
   private oversize(
     request: RequestInfo | undefined,
+    why: string,
     reissue: boolean,
   ): DumpSessionOptions['onOversize'] {
     const policy = this.options.onOversize ?? 'warn';
     if (policy !== 'warn' || (request === undefined && !reissue)) return policy;
     const where = request ? `${request.method ?? '?'} ${request.path ?? '?'}` : '';
-    const why = reissue
-      ? 're-issuing an unchanged permanent session, as Flask does on every request'
-      : 'the session was changed';
     return (e) => console.warn(`${e.message} (${[where, why].filter(Boolean).join(': ')})`);
   }
 }

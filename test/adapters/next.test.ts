@@ -16,7 +16,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { type Browser, type BrowserContext } from 'playwright-core';
+import { chromiumOrSkip, launchChromium } from '../_browser.ts';
 import { dumpSession, parseSetCookie, readSession } from '../../src/index.ts';
 import { REPO_ROOT, flaskOrSkip } from '../interop/_python.ts';
 import {
@@ -39,16 +40,8 @@ const ENV = {
 };
 const OPTIONS = { secret: SECRET, permanentLifetime: LIFETIME };
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env['CI'] === 'true')
-  throw new Error(`CI=true and no Chromium at ${CHROMIUM}: apt-get install chromium`);
 const flask = flaskOrSkip('3.1');
-const skip = !haveChromium
-  ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
-  : 'skip' in flask
-    ? flask.skip
-    : false;
+const skip = chromiumOrSkip() ?? ('skip' in flask ? flask.skip : false);
 if (skip) console.log(`Next.js test skipped: ${skip}`);
 
 /** Every file the build depends on, hashed: the app, the library's sources, the lock file. */
@@ -153,18 +146,7 @@ describe('Next.js 16 beside Flask 3.1', { skip }, () => {
       startPythonApp(flask.python, join(APP, 'flask_app.py'), { ...process.env, ...ENV }, 'Flask'),
       startNext(),
     ]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

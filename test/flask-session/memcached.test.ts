@@ -114,7 +114,7 @@ describe('server-side sessions in Memcached shared with Flask-Session 0.8', { sk
   const servers: Running[] = [];
   const stderrs: (() => string)[] = [];
   let flaskMain: string, flaskShort: string, flaskHour: string;
-  let node: Record<Kind, string>;
+  let node: Record<Exclude<Kind, 'hono'>, string>;
   let nodeShort: string, nodeHour: string, nodeEmpty: string;
   const python = MEMCACHED_PYTHON;
 

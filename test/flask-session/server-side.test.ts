@@ -14,30 +14,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import express from 'express';
-import { Hono } from 'hono';
 import { createClient } from 'redis';
 import { Redis as IORedis } from 'ioredis';
 import {
   httpDate,
-  isTuple,
   MemoryStore,
   ServerSideSession,
   ServerSideSessionInterface,
   SessionStoreError,
-  tuple,
   type ServerSideOptions,
   type SessionStore,
 } from '../../src/index.ts';
 import { msgpackDecode } from '../../src/flask-session/msgpack.ts';
 import { redisStore } from '../../src/adapters/redis.ts';
-import { flaskSession as expressSession } from '../../src/adapters/express.ts';
-import { flaskSession as honoSession } from '../../src/adapters/hono.ts';
-import { withSession } from '../../src/adapters/web.ts';
-import type { Session } from '../../src/flask/session-interface.ts';
-import type { SessionData, SessionValue } from '../../src/flask/tagged-json.ts';
+import type { SessionData } from '../../src/flask/tagged-json.ts';
 import { flaskOrSkip } from '../interop/_python.ts';
-import { fetchServer, startNodeServer, within, type Running } from '../interop/_servers.ts';
+import { within, type Running } from '../interop/_servers.ts';
+import { get, onlyCookie, sidOf, startNode, type Kind } from '../interop/_stores_app.ts';
 import {
   flaskSessionOrSkip,
   redisOrSkip,
@@ -368,173 +361,6 @@ const flaskSession = 'skip' in flask ? flask : flaskSessionOrSkip(flask);
 const interopSkip =
   'skip' in redisBin ? redisBin.skip : 'skip' in flaskSession ? flaskSession.skip : undefined;
 
-/** The typed values the Node side stores (as Flask's TYPED in examples/flask_session_app.py). */
-const NODE_TYPED: SessionData = {
-  int: 42,
-  big: 2n ** 60n,
-  neg: -7,
-  float: 1.5,
-  bytes: new Uint8Array([0, 255, 98, 105, 110]),
-  list: [1, 'two', null, true],
-  nested: { a: { b: [1, 2, { c: 'd' }] }, e: false },
-  when: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)),
-  when_ms: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)),
-  tuple: tuple(1, 'x'),
-  unicode: 'h\u00e9llo \u2603 \u{1F600}',
-};
-
-/** A JSON description of a value that keeps its JS type. */
-function describeValue(v: unknown): unknown {
-  if (v instanceof Uint8Array) return { bytes: Buffer.from(v).toString('hex') };
-  if (v instanceof Date) return { date: v.toISOString() };
-  if (typeof v === 'bigint') return { bigint: String(v) };
-  if (Array.isArray(v)) return { [isTuple(v) ? 'tuple' : 'list']: v.map(describeValue) };
-  if (typeof v === 'object' && v !== null)
-    return {
-      dict: Object.fromEntries(Object.entries(v).map(([k, x]) => [k, describeValue(x)])),
-    };
-  return v;
-}
-
-/** The routes of examples/flask_session_app.py, on a Node session. */
-async function route(
-  url: URL,
-  s: Session,
-  regenerate: (s: ServerSideSession) => Promise<void>,
-): Promise<unknown> {
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  switch (parts[0]) {
-    case undefined:
-      s.set('uname', 'momo');
-      s.set('pwd', 'python');
-      return 'logged in as momo\n';
-    case 'getSession':
-      return { uname: s.get('uname') ?? null, pwd: s.get('pwd') ?? null };
-    case 'deleteSession':
-      s.clear();
-      return 'session cleared\n';
-    case 'set':
-      s.set(parts[1]!, parts[2]!);
-      return { value: parts[2] };
-    case 'get':
-      return { value: s.get(parts[1]!) ?? null };
-    case 'slow-set':
-      await sleep(Number(parts[3]));
-      s.set(parts[1]!, parts[2]!);
-      return { value: parts[2] };
-    case 'regenerate': {
-      const ss = s as ServerSideSession;
-      const old = ss.sid;
-      await regenerate(ss);
-      return { old, new: ss.sid };
-    }
-    case 'sid':
-      return { sid: (s as ServerSideSession).sid, empty: (s as ServerSideSession).empty };
-    case 'types': {
-      const skip = url.searchParams.getAll('without');
-      for (const [k, v] of Object.entries(NODE_TYPED))
-        if (!skip.includes(k)) s.set(k, v as SessionValue);
-      return 'typed values stored\n';
-    }
-    case 'dump':
-      return Object.fromEntries(s.entries().map(([k, v]) => [k, describeValue(v)]));
-    default:
-      return undefined;
-  }
-}
-
-const asBody = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-
-type Kind = 'express' | 'hono' | 'web';
-
-async function startNode(kind: Kind, options: ServerSideOptions): Promise<Running> {
-  const iface = new ServerSideSessionInterface(options); // for regenerate (store + prefix)
-  const regenerate = (s: ServerSideSession) => iface.regenerate(s);
-  if (kind === 'express') {
-    const app = express();
-    app.use(expressSession(options));
-    app.get(/.*/, async (req, res) => {
-      const r = await route(new URL(req.originalUrl, 'http://x'), req.session, regenerate);
-      if (r === undefined) res.status(404).end();
-      else res.type(typeof r === 'string' ? 'text' : 'json').send(asBody(r));
-    });
-    app.use(
-      (err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-        res.status(500).type('text').send(`${err.name}: ${err.message}\n`);
-      },
-    );
-    return startNodeServer(app);
-  }
-  if (kind === 'hono') {
-    const app = new Hono();
-    app.use(honoSession(options));
-    app.get('*', async (c) => {
-      const r = await route(new URL(c.req.url), c.get('session'), regenerate);
-      if (r === undefined) return c.notFound();
-      return typeof r === 'string' ? c.text(r) : c.json(r);
-    });
-    app.onError((err, c) => c.text(`${err.name}: ${err.message}\n`, 500));
-    return startNodeServer(fetchServer((req) => app.fetch(req)));
-  }
-  const handler = withSession(
-    options,
-    async (req, session) => {
-      const r = await route(new URL(req.url), session, regenerate);
-      if (r === undefined) return new Response('', { status: 404 });
-      return new Response(asBody(r), {
-        headers: { 'content-type': typeof r === 'string' ? 'text/plain' : 'application/json' },
-      });
-    },
-    // the error in the body, as the other test servers show it
-    {
-      onError: (e) =>
-        new Response(`${(e as Error).name}: ${(e as Error).message}\n`, { status: 500 }),
-    },
-  );
-  return startNodeServer(fetchServer(handler));
-}
-
-interface Reply {
-  status: number;
-  text: string;
-  setCookie: string[];
-  vary: string | null;
-  json<T = Record<string, unknown>>(): T;
-}
-
-/** GET `url + path` with an optional `Cookie` header (no cookie jar: each test passes its own). */
-async function get(base: string, path: string, cookie?: string): Promise<Reply> {
-  const res = await fetch(base + path, {
-    headers: cookie ? { cookie } : {},
-    redirect: 'manual',
-    signal: AbortSignal.timeout(8000),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    text,
-    setCookie: res.headers.getSetCookie(),
-    vary: res.headers.get('vary'),
-    json<T>() {
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        throw new Error(`${base}${path} -> ${res.status}: not JSON: ${text.slice(0, 500)}`);
-      }
-    },
-  };
-}
-
-/** The `name=value` of the one Set-Cookie of a response. */
-function onlyCookie(r: Reply): string {
-  assert.equal(
-    r.setCookie.length,
-    1,
-    `one Set-Cookie expected, got ${JSON.stringify(r.setCookie)}`,
-  );
-  return r.setCookie[0]!.split(';')[0]!;
-}
-const sidOf = (cookie: string) => cookie.slice(cookie.indexOf('=') + 1).split('.')[0]!;
 /** A Set-Cookie with its id and date masked, to compare shapes. */
 const shape = (setCookie: string) =>
   setCookie.replace(/^session=[^;]*/, 'session=<sid>').replace(/Expires=[^;]*/, 'Expires=<date>');

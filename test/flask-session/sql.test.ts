@@ -344,7 +344,7 @@ for (const db of DBS) {
       const stderrs: (() => string)[] = [];
       let uri: string;
       let flaskMain: string, flaskCleanup: string, flaskX: string, flaskY: string;
-      let node: Record<Kind, string>;
+      let node: Record<Exclude<Kind, 'hono'>, string>;
       let nodeEmpty: string, nodeCleanup: string, nodeX: string, nodeY: string;
       let nodeSlow: string, nodeSlowEmpty: string;
       let mainStore: SqlAlchemyStore;

@@ -1,13 +1,16 @@
 /**
- * The Node side of the SQL and Memcached session tests: the routes of
- * flask_session_stores_app.py on the Express and Web adapters, a GET client that keeps Set-Cookie
- * headers apart, and the typed values Node stores. Test helper.
+ * The Node side of the server-side session tests (Redis, SQL, Memcached): the routes of
+ * examples/flask_session_app.py and flask_session_stores_app.py on the Express, Hono and Web
+ * adapters, a GET client that keeps Set-Cookie headers apart, and the typed values Node stores.
+ * Test helper.
  */
 import assert from 'node:assert/strict';
 import express from 'express';
-import { ServerSideSessionInterface, tuple, type ServerSideOptions } from '../../src/index.ts';
+import { tuple, type ServerSideOptions } from '../../src/index.ts';
 import { isTuple, type ServerSideSession } from '../../src/index.ts';
+import { Hono } from 'hono';
 import { flaskSession as expressSession } from '../../src/adapters/express.ts';
+import { flaskSession as honoSession } from '../../src/adapters/hono.ts';
 import { withSession } from '../../src/adapters/web.ts';
 import type { Session } from '../../src/flask/session-interface.ts';
 import type { SessionData, SessionValue } from '../../src/flask/tagged-json.ts';
@@ -41,11 +44,7 @@ export function describeValue(v: unknown): unknown {
   return v;
 }
 
-async function route(
-  url: URL,
-  s: Session,
-  regenerate: (s: ServerSideSession) => Promise<void>,
-): Promise<unknown> {
+async function route(url: URL, s: Session): Promise<unknown> {
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   switch (parts[0]) {
     case undefined:
@@ -62,10 +61,14 @@ async function route(
       return { value: parts[2] };
     case 'get':
       return { value: s.get(parts[1]!) ?? null };
+    case 'slow-set':
+      await sleep(Number(parts[3]));
+      s.set(parts[1]!, parts[2]!);
+      return { value: parts[2] };
     case 'regenerate': {
       const ss = s as ServerSideSession;
       const old = ss.sid;
-      await regenerate(ss);
+      await ss.regenerate();
       return { old, new: ss.sid };
     }
     case 'sid':
@@ -85,17 +88,15 @@ async function route(
 
 const asBody = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
-export type Kind = 'express' | 'web';
+export type Kind = 'express' | 'hono' | 'web';
 
 /** Serves the routes with this adapter and these options; a store error is a 500 naming it. */
 export async function startNode(kind: Kind, options: ServerSideOptions): Promise<Running> {
-  const iface = new ServerSideSessionInterface(options);
-  const regenerate = (s: ServerSideSession) => iface.regenerate(s);
   if (kind === 'express') {
     const app = express();
     app.use(expressSession(options));
     app.get(/.*/, async (req, res) => {
-      const r = await route(new URL(req.originalUrl, 'http://x'), req.session, regenerate);
+      const r = await route(new URL(req.originalUrl, 'http://x'), req.session);
       if (r === undefined) res.status(404).end();
       else res.type(typeof r === 'string' ? 'text' : 'json').send(asBody(r));
     });
@@ -106,10 +107,21 @@ export async function startNode(kind: Kind, options: ServerSideOptions): Promise
     );
     return startNodeServer(app);
   }
+  if (kind === 'hono') {
+    const app = new Hono();
+    app.use(honoSession(options));
+    app.get('*', async (c) => {
+      const r = await route(new URL(c.req.url), c.get('session'));
+      if (r === undefined) return c.notFound();
+      return typeof r === 'string' ? c.text(r) : c.json(r);
+    });
+    app.onError((err, c) => c.text(`${err.name}: ${err.message}\n`, 500));
+    return startNodeServer(fetchServer((req) => app.fetch(req)));
+  }
   const handler = withSession(
     options,
     async (req, session) => {
-      const r = await route(new URL(req.url), session, regenerate);
+      const r = await route(new URL(req.url), session);
       if (r === undefined) return new Response('', { status: 404 });
       return new Response(asBody(r), {
         headers: { 'content-type': typeof r === 'string' ? 'text/plain' : 'application/json' },
@@ -128,6 +140,7 @@ export interface Reply {
   status: number;
   text: string;
   setCookie: string[];
+  vary: string | null;
   json<T = Record<string, unknown>>(): T;
 }
 
@@ -143,6 +156,7 @@ export async function get(base: string, path: string, cookie?: string): Promise<
     status: res.status,
     text,
     setCookie: res.headers.getSetCookie(),
+    vary: res.headers.get('vary'),
     json<T>() {
       try {
         return JSON.parse(text) as T;
