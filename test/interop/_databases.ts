@@ -8,7 +8,7 @@
  * Locally a missing server or Python package skips the tests that need it (one line); in CI
  * (`CI=true`) it is a failure.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,11 +16,10 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './_python.ts';
 import { freePort } from './_redis.ts';
 import {
-  forgetChild,
+  spawnUntilReady,
   startPythonApp,
   stopChild,
   STARTUP_TIMEOUT_MS,
-  trackChild,
   within,
   type Running,
 } from './_servers.ts';
@@ -123,33 +122,12 @@ function serverProcess(
   const start = async (): Promise<void> => {
     if (child) throw new Error(`${label} is already running`);
     const { cmd, argv, cwd } = args();
-    const c = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
-    trackChild(c);
-    child = c;
-    let log = '';
-    const keep = (d: Buffer) => {
-      log = (log + d.toString()).slice(-4000);
-    };
-    c.stdout!.on('data', keep);
-    c.stderr!.on('data', keep);
-    let exited = false;
-    c.once('exit', () => {
-      exited = true;
+    child = await spawnUntilReady(`${label} on port ${port}`, cmd, argv, {
+      cwd,
+      timeoutMs: 2 * STARTUP_TIMEOUT_MS,
+      pollMs: 50,
+      ready: async () => (await connects(port)) && (await ready()),
     });
-    const deadline = Date.now() + 2 * STARTUP_TIMEOUT_MS;
-    for (;;) {
-      if (exited) {
-        forgetChild(c);
-        child = undefined;
-        throw new Error(`${label} exited before it was ready on port ${port}\n${log}`);
-      }
-      if ((await connects(port)) && (await ready().catch(() => false))) return;
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`${label} was not ready on port ${port} in time\n${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
   };
   const stop = async (): Promise<void> => {
     const c = child;

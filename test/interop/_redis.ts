@@ -7,17 +7,16 @@
  * Locally a missing `redis-server` (or Flask-Session) skips the tests that need it; in CI
  * (`CI=true`) it is a failure.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { REPO_ROOT, type FlaskPython } from './_python.ts';
 import {
-  forgetChild,
+  spawnUntilReady,
   startPythonApp,
   stopChild,
   STARTUP_TIMEOUT_MS,
-  trackChild,
   within,
   type Running,
 } from './_servers.ts';
@@ -185,7 +184,8 @@ export async function startRedis(
 
   const start = async (): Promise<void> => {
     if (child) throw new Error('redis-server is already running');
-    const c = spawn(
+    child = await spawnUntilReady(
+      `redis-server on port ${port}`,
       bin,
       [
         '--port',
@@ -202,39 +202,13 @@ export async function startRedis(
         'yes',
         ...(options.args ?? []),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd ?? '/tmp' },
+      {
+        cwd: options.cwd ?? '/tmp',
+        timeoutMs: STARTUP_TIMEOUT_MS,
+        pollMs: 25,
+        ready: async () => (await redisCommand(port, ['PING'], 500)) === 'PONG',
+      },
     );
-    trackChild(c);
-    child = c;
-    let log = '';
-    const keep = (d: Buffer) => {
-      log = (log + d.toString()).slice(-3000);
-    };
-    c.stdout!.on('data', keep);
-    c.stderr!.on('data', keep);
-    let exited = false;
-    c.once('exit', () => {
-      exited = true;
-    });
-    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-    for (;;) {
-      if (exited) {
-        forgetChild(c);
-        child = undefined;
-        throw new Error(`redis-server exited before answering PING on port ${port}\n${log}`);
-      }
-      try {
-        if ((await redisCommand(port, ['PING'], 500)) === 'PONG') return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) {
-        await stopChild(c);
-        child = undefined;
-        throw new Error(`redis-server did not answer PING within ${STARTUP_TIMEOUT_MS} ms\n${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
   };
   const stop = async (): Promise<void> => {
     const c = child;

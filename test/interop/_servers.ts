@@ -81,6 +81,44 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   forgetChild(child);
 }
 
+/**
+ * Starts `cmd` as a tracked child that keeps the tail of its output, and polls `ready()` until it
+ * says yes. The child is forgotten if it exits first, and stopped if it is not ready in time; both
+ * are errors that carry its output.
+ */
+export async function spawnUntilReady(
+  label: string,
+  cmd: string,
+  argv: string[],
+  options: { cwd: string; ready: () => Promise<boolean>; timeoutMs: number; pollMs: number },
+): Promise<ChildProcess> {
+  const c = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
+  trackChild(c);
+  let log = '';
+  const keep = (d: Buffer) => {
+    log = (log + d.toString()).slice(-4000);
+  };
+  c.stdout!.on('data', keep);
+  c.stderr!.on('data', keep);
+  let exited = false;
+  c.once('exit', () => {
+    exited = true;
+  });
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (exited) {
+      forgetChild(c);
+      throw new Error(`${label} exited before it was ready\n${log}`);
+    }
+    if (await options.ready().catch(() => false)) return c;
+    if (Date.now() > deadline) {
+      await stopChild(c);
+      throw new Error(`${label} was not ready within ${options.timeoutMs} ms\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs));
+  }
+}
+
 /** A running server: its base URL and how to stop it. */
 export interface Running {
   url: string;
