@@ -187,13 +187,51 @@ export function getCookie(
   header: string | readonly string[] | null | undefined,
   name: string,
 ): string | undefined {
-  let value: string | undefined;
   if (!name) return undefined;
-  scanCookies(header, name, (_k, v) => {
+  const s = Array.isArray(header) ? header.join(';') : (header as string | null | undefined);
+  if (!s) return undefined;
+  if (!s.includes('"') && !NOT_IN_KEY.test(name)) return findUnquoted(s, name);
+  let value: string | undefined;
+  scanCookies(s, name, (_k, v) => {
     value = v;
     return true;
   });
   return value;
+}
+
+/** A character that cannot be in a key (`[ \t=";]`): a name with one never matches. */
+const NOT_IN_KEY = /[ \t=";]/;
+
+/**
+ * {@link getCookie} for a header without a double quote (every browser's header for cookies set
+ * by Flask). There a `;` always ends a pair, so each pair is matched alone: the first one whose
+ * key is `name` and that matches the grammar in full gives the value.
+ */
+function findUnquoted(s: string, name: string): string | undefined {
+  const n = s.length;
+  let start = 0;
+  for (;;) {
+    let end = s.indexOf(';', start);
+    if (end < 0) end = n;
+    const k = skipBlanks(s, start);
+    if (s.startsWith(name, k)) {
+      const afterKey = k + name.length;
+      const c = afterKey < end ? s.charCodeAt(afterKey) : 0x3b;
+      if (c === 0x3b || c === 0x20 || c === 0x09 || c === 0x3d) {
+        // key [ \t]* ( = [ \t]* value=[^ \t;]* )? [ \t]* then ; or the end
+        const eq = skipBlanks(s, afterKey);
+        if (eq >= end) return '';
+        if (s.charCodeAt(eq) === 0x3d) {
+          const v0 = skipBlanks(s, eq + 1);
+          TOKEN_END.lastIndex = v0;
+          const v1 = TOKEN_END.test(s) ? Math.min(TOKEN_END.lastIndex - 1, end) : end;
+          if (skipBlanks(s, v1) >= end) return s.slice(v0, v1);
+        }
+      }
+    }
+    if (end >= n) return undefined;
+    start = end + 1;
+  }
 }
 
 /** Werkzeug's `MAX_COOKIE_SIZE`: browsers may drop a Set-Cookie value longer than this. */

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cookieHeader, dumpCookie, parseCookieHeader, parseSetCookie } from '../../src/index.ts';
+import { getCookie } from '../../src/werkzeug/index.ts';
 import { vectors as fx } from '../_fixtures.ts';
 
 function grouped(pairs: [string, string][]): [string, string][] {
@@ -14,6 +15,23 @@ test('parseCookieHeader equals Werkzeug 3 parse_cookie on 4,500 headers', () => 
   assert.ok(fx.parse_cookie.length >= 4500);
   for (const c of fx.parse_cookie)
     assert.deepEqual(grouped(parseCookieHeader(c.header)), c.pairs, JSON.stringify(c.header));
+});
+
+test("getCookie gives Werkzeug's first value of a name, with and without quotes in the header", () => {
+  let unquoted = 0;
+  let quoted = 0;
+  for (const c of fx.parse_cookie) {
+    for (const name of ['session', 'a', 'b', 'x', 'ab', 'SESSION', 'a b', '']) {
+      const first = c.pairs.find(([k]) => k === name);
+      const got = getCookie(c.header, name);
+      if (first !== undefined) c.header.includes('"') ? quoted++ : unquoted++;
+      assert.equal(got, name ? first?.[1] : undefined, `${JSON.stringify(c.header)} ${name}`);
+      // several headers are read as one, joined with ';'
+      assert.equal(getCookie(['', c.header], name), got);
+    }
+  }
+  // both paths found the name in many headers
+  assert.ok(unquoted > 150 && quoted > 150, `found in ${unquoted} unquoted, ${quoted} quoted`);
 });
 
 test('dumpCookie equals Werkzeug dump_cookie', () => {
