@@ -19,7 +19,8 @@ let scratch = new Uint8Array(4096);
 
 /**
  * UTF-8 bytes of a string in a shared buffer, valid until the next call (no allocation for the
- * ASCII text of signing and serializing). @internal
+ * ASCII text of signing and serializing). The caller zeroes them once used (`fill(0)`), so that the
+ * buffer keeps no session. @internal
  */
 export function asciiBytes(s: string): Uint8Array {
   if (s.length * 3 > scratch.length)

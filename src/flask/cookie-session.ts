@@ -461,8 +461,10 @@ function sessionValue(
 ): string {
   const { signer } = signingState(options.secret, fallbacks, options.salt ?? DEFAULT_SALT);
   const tagged = options.serializer ?? serializer;
+  // JSON bytes in a shared buffer, zeroed once compressed and encoded
   const json = tagged.dumpsBytes(data) ?? asciiBytes(tagged.dumps(data));
   const value = urlSafePayloadText(json) + '.' + timestampText(ts);
+  json.fill(0);
   return value + '.' + signer.signatureOfText(value);
 }
 

@@ -394,7 +394,7 @@ export class TaggedJSONSerializer {
    */
   dumps(value: unknown): string {
     if (this.builtinOnly && this.sortKeys)
-      return textDecoder.decode(writeTaggedBytes(value, this.maxDepth));
+      return decodeAndZero(writeTaggedBytes(value, this.maxDepth));
     return pyDumps(this.tag(value), {
       sortKeys: this.sortKeys,
       ensureAscii: true,
@@ -404,8 +404,8 @@ export class TaggedJSONSerializer {
   }
 
   /**
-   * {@link dumps} as ASCII bytes in a shared buffer, valid until the next call; undefined when the
-   * serializer has tags of its own (use {@link dumps}). @internal
+   * {@link dumps} as ASCII bytes in a shared buffer, valid until the next call (zero them once
+   * used); undefined when the serializer has tags of its own (use {@link dumps}). @internal
    */
   dumpsBytes(value: unknown): Uint8Array | undefined {
     return this.builtinOnly && this.sortKeys ? writeTaggedBytes(value, this.maxDepth) : undefined;
@@ -434,6 +434,13 @@ export class TaggedJSONSerializer {
       throw e;
     }
   }
+}
+
+/** The text of shared-buffer bytes, which are then zeroed. */
+function decodeAndZero(bytes: Uint8Array): string {
+  const text = textDecoder.decode(bytes);
+  bytes.fill(0);
+  return text;
 }
 
 const TAG_KEYS = new Set([' di', ' t', ' b', ' m', ' u', ' d']);
@@ -520,7 +527,8 @@ function putString(s: string): void {
  * Flask's eight tags and `json.dumps(sort_keys=True, ensure_ascii=True, separators=(",", ":"))`
  * in one pass, into a byte buffer, without building the tagged tree: the same text as
  * `pyDumps(tag(value))`, checked by the test suite against that and against Flask.
- * @returns the JSON bytes in a shared buffer, valid until the next call
+ * @returns the JSON bytes in a shared buffer, valid until the next call: the caller zeroes them
+ *   once used (`fill(0)`), so the buffer never keeps a session; a failed write zeroes what it wrote
  */
 let active = 0;
 
@@ -545,6 +553,9 @@ function writeTaggedBytesNow(root: unknown, maxDepth: number): Uint8Array {
   active++;
   try {
     return writeAll(root, maxDepth);
+  } catch (e) {
+    buf.fill(0, 0, at);
+    throw e;
   } finally {
     active--;
   }

@@ -53,7 +53,9 @@ function encode(bytes: Uint8Array, codes: Uint8Array, pad: boolean): string {
     buf[o++] = codes[(v >>> 6) & 63]!;
     if (pad) buf[o++] = 0x3d;
   }
-  return asciiDecoder.decode(buf.subarray(0, o));
+  const text = asciiDecoder.decode(buf.subarray(0, o));
+  buf.fill(0, 0, o); // the buffer keeps no payload
+  return text;
 }
 
 /**
@@ -202,7 +204,8 @@ let scratch = new Uint8Array(4096);
 
 /**
  * {@link base64Decode}, into a buffer that the next call overwrites: for bytes that are consumed at
- * once (a compressed payload on its way to the inflater) and never handed on. @internal
+ * once (a compressed payload on its way to the inflater) and never handed on. The caller zeroes
+ * them once used (`fill(0)`), so that the buffer keeps no payload. @internal
  */
 export function base64DecodeTransient(data: Uint8Array): Uint8Array {
   if (data.length > scratch.length * 1.3 && data.length <= 65536)

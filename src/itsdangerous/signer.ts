@@ -225,7 +225,10 @@ export class Signer {
 
   /** The signature of a text value under the newest key, without allocating for the bytes. @internal */
   signatureOfText(value: string): string {
-    return base64Encode(this.macOf(0, asciiBytes(value)));
+    const bytes = asciiBytes(value);
+    const sig = base64Encode(this.macOf(0, bytes));
+    bytes.fill(0);
+    return sig;
   }
 
   /** The base64 signature of `value` under the newest key, as text. */

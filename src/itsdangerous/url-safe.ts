@@ -30,15 +30,20 @@ export const compactJSON: PayloadSerializer = {
 
 /** `dump_payload` of the URL-safe mixin. @internal */
 export function urlSafeDumpPayload(json: Uint8Array): Uint8Array {
-  return asciiBytes(urlSafePayloadText(json)).slice();
+  const shared = asciiBytes(urlSafePayloadText(json));
+  const own = shared.slice();
+  shared.fill(0);
+  return own;
 }
 
 /** The payload segment for JSON bytes: compressed when that saves 2 bytes, then base64url. @internal */
 export function urlSafePayloadText(json: Uint8Array): string {
   // only base64-encoded here: the compressor's own buffer, not a copy
   const compressed = zlibCompressTransient(json);
-  if (compressed.length < json.length - 1) return '.' + base64Encode(compressed);
-  return base64Encode(json);
+  const text =
+    compressed.length < json.length - 1 ? '.' + base64Encode(compressed) : base64Encode(json);
+  compressed.fill(0); // the compressor's buffer keeps no session
+  return text;
 }
 
 /** `load_payload` of the URL-safe mixin, up to the JSON bytes. @internal */
@@ -58,12 +63,15 @@ export function urlSafeDecodePayload(payload: Uint8Array, maxDecompressedSize: n
     });
   }
   if (decompress) {
+    const compressed = json;
     try {
-      json = zlibDecompress(json, maxDecompressedSize);
+      json = zlibDecompress(compressed, maxDecompressedSize);
     } catch (e) {
       throw new BadPayload('Could not zlib decompress the payload before decoding the payload', {
         cause: e,
       });
+    } finally {
+      compressed.fill(0); // the decoder's buffer keeps no payload
     }
   }
   return json;

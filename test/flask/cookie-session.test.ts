@@ -23,6 +23,9 @@ import {
   type SigningAlgorithm,
 } from '../../src/index.ts';
 import { HmacSha1 } from '../../src/_internal/hmac-sha1.ts';
+import { asciiBytes } from '../../src/_internal/bytes.ts';
+import { base64DecodeTransient } from '../../src/itsdangerous/encoding.ts';
+import { zlibCompressTransient } from '../../src/zlib/index.ts';
 
 const SECRET = 'cookie-session-test-secret-0123456789';
 const NOW = 1700000000;
@@ -212,4 +215,35 @@ test('a permanent session changed in place is saved with the change, as Flask re
   const again = readSession(cookieOf(iface.save(untouched).setCookie!), SECRET, { now: NOW + 10 });
   assert.deepEqual([...(again.data['cart'] as string[])], ['pear']);
   assert.equal(again.payload, readSession(cookie, SECRET, { now: NOW }).payload);
+});
+
+test('the shared scratch buffers hold no session once a dump or a load returns', () => {
+  const secret = 'scratch-test-secret-0123456789';
+  // a session that compresses (every buffer on the path is used) and one that does not
+  const big = { note: 'MARKER '.repeat(400), n: 7, t: tuple('MARKER', 1) };
+  const plain = {
+    n: 8,
+    r: Array.from({ length: 60 }, (_, i) => ((i * 7919) % 1000).toString(36)).join(''),
+  };
+  /** Every byte of the view's buffer outside the view itself is zero. */
+  const zeroed = (view: Uint8Array, what: string) => {
+    const all = new Uint8Array(view.buffer);
+    const kept = all.filter(
+      (b, i) => b !== 0 && (i < view.byteOffset || i >= view.byteOffset + view.length),
+    );
+    assert.equal(kept.length, 0, `${what} keeps ${kept.length} bytes of an earlier call`);
+  };
+  for (const data of [big, plain]) {
+    const header = dumpSession(data, { secret }).split(';')[0]!;
+    assert.equal(loadSession(header, secret).n, data.n);
+    const s = getSigningSerializer({ secret });
+    assert.equal((s.loads(s.dumps(data)) as SessionData).n, data.n);
+    zeroed(asciiBytes(''), 'asciiBytes');
+    zeroed(base64DecodeTransient(new Uint8Array(0)), 'base64DecodeTransient');
+    zeroed(zlibCompressTransient(new Uint8Array(0)), 'zlibCompressTransient');
+    const w = new TaggedJSONSerializer().dumpsBytes(null)!;
+    assert.equal(new TextDecoder().decode(w), 'null');
+    zeroed(w, 'the tagged JSON writer');
+    w.fill(0);
+  }
 });

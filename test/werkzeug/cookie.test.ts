@@ -22,7 +22,7 @@ test("getCookie gives Werkzeug's first value of a name, with and without quotes 
   let quoted = 0;
   for (const c of fx.parse_cookie) {
     for (const name of ['session', 'a', 'b', 'x', 'ab', 'SESSION', 'a b', '']) {
-      const first = c.pairs.find(([k]) => k === name);
+      const first = (c.pairs as [string, string][]).find(([k]) => k === name);
       const got = getCookie(c.header, name);
       if (first !== undefined) c.header.includes('"') ? quoted++ : unquoted++;
       assert.equal(got, name ? first?.[1] : undefined, `${JSON.stringify(c.header)} ${name}`);
