@@ -13,7 +13,7 @@
  * a symbol that went past the end makes the stream "incomplete" before anything it would say (an
  * error, output past the cap, the end of a block) is acted on. All tables live in buffers allocated
  * once; the output is built in a scratch buffer, copied out, and the scratch is zeroed before the
- * call returns. `test/zlib/zlib.test.ts` holds it to pako (a port of zlib) and to node:zlib, with
+ * call returns. `test/zlib/zlib.test.ts` holds it to pako (a port of zlib) and to the runtime's zlib, with
  * their error messages, on valid, truncated and corrupted streams.
  * @module
  */
