@@ -161,18 +161,40 @@ export const DBASE: Uint16Array = Uint16Array.of(
   24577,
 );
 
-/** Adler-32 of the first `len` bytes of `buf`. */
+/**
+ * Adler-32 of the first `len` bytes of `buf`. The sums stay int32: 3,800 bytes between reductions
+ * keep the second one below 2 ** 31 (zlib's NMAX, 5,552, is for unsigned 32-bit sums).
+ */
 export function adler32(buf: Uint8Array, len: number): number {
-  let s1 = 1;
-  let s2 = 0;
-  for (let i = 0; i < len;) {
-    const end = Math.min(len, i + 3800); // s2 stays well inside a double's exact integers
-    for (; i < end; i++) {
-      s1 += buf[i]!;
-      s2 += s1;
+  let a = 1;
+  let b = 0;
+  let i = 0;
+  while (i < len) {
+    const end = len - i > 3800 ? i + 3800 : len;
+    for (const end8 = end - 7; i < end8; i += 8) {
+      a = (a + buf[i]!) | 0;
+      b = (b + a) | 0;
+      a = (a + buf[i + 1]!) | 0;
+      b = (b + a) | 0;
+      a = (a + buf[i + 2]!) | 0;
+      b = (b + a) | 0;
+      a = (a + buf[i + 3]!) | 0;
+      b = (b + a) | 0;
+      a = (a + buf[i + 4]!) | 0;
+      b = (b + a) | 0;
+      a = (a + buf[i + 5]!) | 0;
+      b = (b + a) | 0;
+      a = (a + buf[i + 6]!) | 0;
+      b = (b + a) | 0;
+      a = (a + buf[i + 7]!) | 0;
+      b = (b + a) | 0;
     }
-    s1 %= 65521;
-    s2 %= 65521;
+    for (; i < end; i++) {
+      a = (a + buf[i]!) | 0;
+      b = (b + a) | 0;
+    }
+    a %= 65521;
+    b %= 65521;
   }
-  return ((s2 << 16) | s1) >>> 0;
+  return ((b << 16) | a) >>> 0;
 }

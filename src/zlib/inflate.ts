@@ -1,255 +1,322 @@
 /**
  * zlib decompression for session payloads: what Python's `zlib.decompress(data)` accepts, it
  * accepts; what zlib rejects (bad header, preset dictionary, invalid or incomplete codes, distances
- * too far back, truncation, a wrong Adler-32), it rejects. Bytes after the end of the stream are
- * ignored, as zlib does. Output is capped. Internal.
+ * too far back, truncation, a wrong Adler-32), it rejects, with zlib's message. Bytes after the end
+ * of the stream are ignored, as zlib does. Output is capped. Internal.
  *
- * The decoder follows Mark Adler's puff.c (the reference inflater), with a 9-bit lookup table in
- * front of each Huffman code. All tables live in buffers allocated once. `test/zlib/zlib.test.ts`
- * holds it to pako's inflate (a port of zlib's) on valid and corrupted streams.
+ * The decoder follows zlib's own (inflate.c, inflate_fast.c, inftrees.c): Huffman codes become
+ * zlib's two-level tables (a 9-bit root for literals/lengths, 6 bits for distances, sub-tables for
+ * longer codes), whose entries carry the base of a length or distance with its extra bits folded
+ * in, so one look-up and one shift decode a symbol with its extra bits. The bit buffer lives in
+ * locals and is refilled to 25 bits or more per symbol. A symbol needs exactly its own bits, as in
+ * zlib: past the end of the input the buffer reads as zero bits and its count goes negative, and
+ * a symbol that went past the end makes the stream "incomplete" before anything it would say (an
+ * error, output past the cap, the end of a block) is acted on. All tables live in buffers allocated
+ * once; the output is built in a scratch buffer, copied out, and the scratch is zeroed before the
+ * call returns. `test/zlib/zlib.test.ts` holds it to pako (a port of zlib) and to the runtime's zlib, with
+ * their error messages, on valid, truncated and corrupted streams.
  * @module
  */
 
 import { adler32, BL_ORDER, DBASE, EXTRA_DBITS, EXTRA_LBITS, LBASE } from './format.ts';
-
-const MAXBITS = 15;
-const FAST_BITS = 9;
-const FAST_MASK = (1 << FAST_BITS) - 1;
-
-/** A canonical Huffman code: counts per length, symbols by code, and a fast table. */
-interface Huffman {
-  count: Uint16Array;
-  symbol: Uint16Array;
-  /** Bits the fast table looks at (at most 9). */
-  bits: number;
-  /** For each `bits`-bit window (LSB-first): (symbol << 4) | length, or 0 for a longer code. */
-  fast: Uint32Array;
-}
-const newHuffman = (n: number, bits: number): Huffman => ({
-  count: new Uint16Array(MAXBITS + 1),
-  symbol: new Uint16Array(n),
-  bits,
-  fast: new Uint32Array(1 << bits),
-});
-
-const lencode = newHuffman(288, FAST_BITS);
-const distcode = newHuffman(30, 7);
-const clcode = newHuffman(19, 7);
-const offs = new Uint16Array(MAXBITS + 1);
-const lengths = new Uint16Array(288 + 30);
-
-/** 9-bit bit reversal: REV9[x] is x's 9 bits in the opposite order. */
-const REV9 = /* @__PURE__ */ (() => {
-  const t = new Uint16Array(1 << FAST_BITS);
-  for (let x = 0; x < t.length; x++) {
-    let r = 0;
-    for (let i = 0, c = x; i < FAST_BITS; i++, c >>>= 1) r = (r << 1) | (c & 1);
-    t[x] = r;
-  }
-  return t;
-})();
-
-/**
- * Builds a code from lengths (puff's construct).
- * @returns 0 for a complete code, > 0 incomplete, < 0 over-subscribed
- */
-function construct(h: Huffman, len: Uint16Array, start: number, n: number): number {
-  const count = h.count;
-  count.fill(0);
-  for (let s = 0; s < n; s++) count[len[start + s]!]!++;
-  h.fast.fill(0);
-  if (count[0] === n) return 0;
-  let left = 1;
-  for (let l = 1; l <= MAXBITS; l++) {
-    left <<= 1;
-    left -= count[l]!;
-    if (left < 0) return left;
-  }
-  offs[1] = 0;
-  for (let l = 1; l < MAXBITS; l++) offs[l + 1] = offs[l]! + count[l]!;
-  for (let s = 0; s < n; s++) if (len[start + s] !== 0) h.symbol[offs[len[start + s]!]!++] = s;
-  // the fast table: canonical codes of up to `bits` bits, bit-reversed as they arrive LSB-first
-  const table = h.fast;
-  const tb = h.bits;
-  const size = 1 << tb;
-  let code = 0;
-  let index = 0;
-  for (let l = 1; l <= tb; l++) {
-    const c = count[l]!;
-    for (let k = 0; k < c; k++) {
-      const entry = (h.symbol[index + k]! << 4) | l;
-      for (let fill = REV9[(code + k) << (FAST_BITS - l)]!; fill < size; fill += 1 << l)
-        table[fill] = entry;
-    }
-    index += c;
-    code = (code + c) << 1;
-  }
-  return left;
-}
-
-// Fixed codes (btype 1), built once.
-const fixedLen = newHuffman(288, FAST_BITS);
-const fixedDist = newHuffman(30, 7);
-{
-  const l = new Uint16Array(288);
-  l.fill(8, 0, 144);
-  l.fill(9, 144, 256);
-  l.fill(7, 256, 280);
-  l.fill(8, 280, 288);
-  construct(fixedLen, l, 0, 288);
-  construct(fixedDist, new Uint16Array(30).fill(5), 0, 30);
-}
 
 /** Why a stream was refused, in zlib's words. */
 export class InflateError extends Error {
   override name = 'InflateError';
 }
 
-// The state of the one decompression running (the inflater is synchronous).
-let src: Uint8Array = new Uint8Array(0);
-let srcLen = 0;
-let pos = 0;
-let bitbuf = 0;
-let bitcnt = 0;
-let out = new Uint8Array(8192);
-let o = 0;
-let cap = 0;
+const TRUNCATED = 'incomplete or truncated stream';
 
 function fail(msg: string): never {
   throw new InflateError(msg);
 }
 
-/** The next `k` bits (k <= 16), LSB-first. */
-function bits(k: number): number {
-  while (bitcnt < k) {
-    if (pos >= srcLen) fail('incomplete or truncated stream');
-    bitbuf |= src[pos++]! << bitcnt;
-    bitcnt += 8;
-  }
-  const v = bitbuf & ((1 << k) - 1);
-  bitbuf >>>= k;
-  bitcnt -= k;
-  return v;
-}
+/**
+ * A table entry is an int32:
+ * - bits 0..4: bits to drop (the code's bits at this level, plus the extra bits of a length or
+ *   distance; for a link, the root bits)
+ * - bits 5..8: the code's own bits at this level (for a link: the sub-table's index bits)
+ * - bits 9..12: the kind (0 for a literal or a code length)
+ * - bits 16..31: the literal, code length, or length/distance base (for a link, the sub-table's
+ *   offset in the table)
+ */
+const LEN = 0x200; // a length (lit/len table) or a distance (distance table), with its extra bits
+const EOB = 0x400;
+const LINK = 0x800;
+const INVALID = 0x1000;
+/** Anything but a literal. */
+const KIND = LEN | EOB | LINK | INVALID;
 
-/** Room for `extra` more output bytes, up to the cap. */
-function grow(extra: number): void {
-  if (o + extra <= out.length) return;
-  if (o + extra > cap)
-    throw new RangeError(`Decompressed payload exceeds the limit of ${cap} bytes`);
-  let size = out.length * 2;
-  while (size < o + extra) size *= 2;
-  const bigger = new Uint8Array(Math.min(size, Math.max(cap, o + extra)));
-  bigger.set(out.subarray(0, o));
-  out = bigger;
-}
+/** The three kinds of code (zlib's codetype). */
+const CODES = 0;
+const LENS = 1;
+const DISTS = 2;
 
-/** One symbol: the fast table when it knows the code, else puff's bit-by-bit decode. */
-function decode(h: Huffman): number {
-  while (bitcnt < h.bits && pos < srcLen) {
-    bitbuf |= src[pos++]! << bitcnt;
-    bitcnt += 8;
-  }
-  const e = h.fast[bitbuf & ((1 << h.bits) - 1)]!;
-  if (e !== 0 && (e & 15) <= bitcnt) {
-    bitbuf >>>= e & 15;
-    bitcnt -= e & 15;
-    return e >>> 4;
-  }
-  let code = 0;
-  let first = 0;
-  let index = 0;
-  for (let len = 1; len <= MAXBITS; len++) {
-    code |= bits(1);
-    const count = h.count[len]!;
-    if (code - count < first) return h.symbol[index + (code - first)]!;
-    index += count;
-    first = (first + count) << 1;
-    code <<= 1;
-  }
-  return fail('invalid code');
-}
+const LENS_ROOT = 9;
+const DISTS_ROOT = 6;
+const CODES_ROOT = 7;
 
-/** The symbols of one compressed block, up to end-of-block. The hot loop works on locals. */
-function codes(lc: Huffman, dc: Huffman): void {
-  const d = src;
-  const n = srcLen;
-  const lfast = lc.fast;
-  const dfast = dc.fast;
-  const dmask = (1 << dc.bits) - 1;
-  let p = pos;
-  let bb = bitbuf;
-  let bc = bitcnt;
-  let oo = o;
-  let ob = out;
+// Room for any table: the root, plus at most one sub-table (of at most 2 ** (15 - root) entries)
+// per code longer than the root.
+const lenTable = new Int32Array((1 << LENS_ROOT) + 286 * (1 << (15 - LENS_ROOT)));
+const distTable = new Int32Array((1 << DISTS_ROOT) + 30 * (1 << (15 - DISTS_ROOT)));
+const codeTable = new Int32Array(1 << CODES_ROOT);
+const fixedLenTable = new Int32Array(1 << 9);
+const fixedDistTable = new Int32Array(1 << 5);
+/** Code lengths as read from a dynamic block header (zeroed after each call). */
+const lens = new Uint8Array(320);
+/** Per-length counts, per-length offsets, and the symbols sorted by code (scratch of `build`). */
+const count = new Uint16Array(16);
+const offs = new Uint16Array(16);
+const work = new Uint16Array(288);
+
+/**
+ * zlib's inflate_table: the table of the code with lengths `lens[start .. start + n)`.
+ * @returns the root bits (the look-up mask is `(1 << root) - 1`), or -1 for an over-subscribed
+ *   or incomplete code (an incomplete code is allowed, as in zlib, only for a single code of one
+ *   bit in a literal/length or distance code)
+ */
+function build(
+  type: number,
+  len: Uint8Array,
+  start: number,
+  n: number,
+  table: Int32Array,
+  rootBits: number,
+): number {
+  count.fill(0);
+  for (let s = 0; s < n; s++) count[len[start + s]!]!++;
+  let max = 15;
+  while (max >= 1 && count[max] === 0) max--;
+  if (max === 0) {
+    // no codes at all: a table that makes any use of the code an error (one bit, zlib's answer);
+    // for the code-length code zlib reads that entry as a length of 0
+    table[0] = table[1] = INVALID | (1 << 5) | 1;
+    return 1;
+  }
+  let root = rootBits > max ? max : rootBits;
+  let min = 1;
+  while (count[min] === 0) min++;
+  if (root < min) root = min;
+  let left = 1;
+  for (let l = 1; l <= 15; l++) {
+    left = (left << 1) - count[l]!;
+    if (left < 0) return -1;
+  }
+  if (left > 0 && (type === CODES || max !== 1)) return -1;
+  offs[1] = 0;
+  for (let l = 1; l < 15; l++) offs[l + 1] = offs[l]! + count[l]!;
+  for (let s = 0; s < n; s++) {
+    const l = len[start + s]!;
+    if (l !== 0) work[offs[l]!++] = s;
+  }
+
+  // Fill the table, codes in order of length then symbol, with a bit-reversed code counter
+  let huff = 0;
+  let sym = 0;
+  let l = min;
+  let next = 0; // where the current (sub-)table starts
+  let curr = root; // its index bits
+  let drop = 0; // bits dropped before indexing it
+  let low = -1;
+  const mask = (1 << root) - 1;
   for (;;) {
-    if (bc < 16) {
-      if (p + 1 < n) {
-        bb |= (d[p]! << bc) | (d[p + 1]! << (bc + 8));
-        p += 2;
-        bc += 16;
-      } else if (p < n) {
-        bb |= d[p++]! << bc;
-        bc += 8;
+    const bits = l - drop;
+    const s = work[sym]!;
+    let entry: number;
+    if (type === CODES) entry = (s << 16) | (bits << 5) | bits;
+    else if (type === LENS) {
+      if (s < 256) entry = (s << 16) | (bits << 5) | bits;
+      else if (s === 256) entry = EOB | (bits << 5) | bits;
+      else if (s < 286)
+        entry = (LBASE[s - 257]! << 16) | LEN | (bits << 5) | (bits + EXTRA_LBITS[s - 257]!);
+      else entry = INVALID | (bits << 5) | bits;
+    } else if (s < 30) entry = (DBASE[s]! << 16) | LEN | (bits << 5) | (bits + EXTRA_DBITS[s]!);
+    else entry = INVALID | (bits << 5) | bits;
+    // every index of the (sub-)table that ends in this code's bits
+    const incr = 1 << bits;
+    const base = next + (huff >>> drop);
+    for (let fill = base + (1 << curr) - incr; fill >= base; fill -= incr) table[fill] = entry;
+    // the next code, bit-reversed
+    let inc = 1 << (l - 1);
+    while (huff & inc) inc >>>= 1;
+    huff = inc !== 0 ? (huff & (inc - 1)) + inc : 0;
+    sym++;
+    if (--count[l]! === 0) {
+      if (l === max) break;
+      l = len[start + work[sym]!]!;
+    }
+    // a new sub-table when the root bits change
+    if (l > root && (huff & mask) !== low) {
+      if (drop === 0) drop = root;
+      next += 1 << curr;
+      curr = l - drop;
+      let room = 1 << curr;
+      while (curr + drop < max) {
+        room -= count[curr + drop]!;
+        if (room <= 0) break;
+        curr++;
+        room <<= 1;
+      }
+      low = huff & mask;
+      table[low] = (next << 16) | LINK | (curr << 5) | root;
+    }
+  }
+  // an incomplete code (a single one-bit code): the other bit pattern is an error
+  if (huff !== 0) table[next + huff] = INVALID | ((l - drop) << 5) | (l - drop);
+  return root;
+}
+
+// The fixed codes (block type 1), built once, as zlib's fixedtables (all 288 and 32 symbols).
+{
+  const l = new Uint8Array(288);
+  l.fill(8, 0, 144);
+  l.fill(9, 144, 256);
+  l.fill(7, 256, 280);
+  l.fill(8, 280, 288);
+  build(LENS, l, 0, 288, fixedLenTable, 9);
+  build(DISTS, l.fill(5, 0, 32), 0, 32, fixedDistTable, 5);
+}
+
+/** The output so far: a scratch buffer, zeroed after each call, replaced when it grows. */
+let out: Uint8Array = new Uint8Array(8192);
+/** The bit reader's state between blocks: input position, bit buffer, bit count, output length. */
+const state = new Int32Array(4);
+
+/** Room for `extra` more bytes of output at `o`, unless `o` is already past the cap. */
+function room(o: number, extra: number, bitCount: number, cap: number): Uint8Array {
+  if (o > cap) {
+    if (bitCount < 0) fail(TRUNCATED);
+    throw new RangeError(`Decompressed payload exceeds the limit of ${cap} bytes`);
+  }
+  if (o + extra > out.length) {
+    // double, but never far past the cap: o <= cap, and one step writes at most `extra` bytes
+    const size = Math.min(Math.max(out.length * 2, o + extra), Math.ceil(cap) + extra);
+    const bigger = new Uint8Array(size);
+    bigger.set(out.subarray(0, o));
+    out.fill(0, 0, o);
+    out = bigger;
+  }
+  return out;
+}
+
+/**
+ * The symbols of one compressed block, up to end-of-block (zlib's inflate_fast, without its
+ * margins: near the end of the input the refill stops and the count of bits may go negative).
+ */
+function codes(
+  d: Uint8Array,
+  lt: Int32Array,
+  lbits: number,
+  dt: Int32Array,
+  dbits: number,
+  cap: number,
+): void {
+  const n = d.length;
+  const lmask = (1 << lbits) - 1;
+  const dmask = (1 << dbits) - 1;
+  let p = state[0]!;
+  let bb = state[1]!;
+  let bc = state[2]!;
+  let o = state[3]!;
+  let ob = out;
+  let limit = Math.min(ob.length - 258, cap);
+  for (;;) {
+    if (o > limit) {
+      ob = room(o, 258, bc, cap);
+      limit = Math.min(ob.length - 258, cap);
+    }
+    if (bc < 24) {
+      if (p + 4 <= n) {
+        bb |=
+          ((d[p]! | (d[p + 1]! << 8) | (d[p + 2]! << 16) | (d[p + 3]! << 24)) << bc) & 0x7fffffff;
+        p += (31 - bc) >> 3;
+        bc |= 24;
+      } else {
+        while (bc < 24 && p < n) {
+          bb |= d[p++]! << bc;
+          bc += 8;
+        }
+        // the last symbol went past the end of the input: the stream stops there
+        if (bc < 0) fail(TRUNCATED);
       }
     }
-    let sym: number;
-    let e = lfast[bb & FAST_MASK]!;
-    if (e !== 0 && (e & 15) <= bc) {
-      bb >>>= e & 15;
-      bc -= e & 15;
-      sym = e >>> 4;
-    } else {
-      pos = p;
-      bitbuf = bb;
-      bitcnt = bc;
-      sym = decode(lc);
-      p = pos;
-      bb = bitbuf;
-      bc = bitcnt;
+    let e = lt[bb & lmask]!;
+    if (e & LINK) {
+      bb >>= lbits;
+      bc -= lbits;
+      e = lt[(e >>> 16) + (bb & ((1 << ((e >>> 5) & 15)) - 1))]!;
     }
-    if (sym < 256) {
-      if (oo >= ob.length) {
-        o = oo;
-        grow(1);
-        ob = out;
-      }
-      ob[oo++] = sym;
+    if ((e & KIND) === 0) {
+      bb >>= e & 31;
+      bc -= e & 31;
+      ob[o++] = e >>> 16;
       continue;
     }
-    if (sym === 256) break;
-    sym -= 257;
-    if (sym >= 29) fail('invalid literal/length code');
-    pos = p;
-    bitbuf = bb;
-    bitcnt = bc;
-    const len = LBASE[sym]! + bits(EXTRA_LBITS[sym]!);
-    let ds: number;
-    if (bitcnt >= 7 || pos >= n) {
-      e = dfast[bitbuf & dmask]!;
-      if (e !== 0 && (e & 15) <= bitcnt) {
-        bitbuf >>>= e & 15;
-        bitcnt -= e & 15;
-        ds = e >>> 4;
-      } else ds = decode(dc);
-    } else ds = decode(dc);
-    if (ds >= 30) fail('invalid distance code');
-    const dist = DBASE[ds]! + bits(EXTRA_DBITS[ds]!);
-    p = pos;
-    bb = bitbuf;
-    bc = bitcnt;
-    if (dist > oo) fail('invalid distance too far back');
-    if (oo + len > ob.length) {
-      o = oo;
-      grow(len);
-      ob = out;
+    if (e & LEN) {
+      // a length, then a distance
+      let t = e & 31;
+      const len = (e >>> 16) + ((bb & ((1 << t) - 1)) >>> ((e >>> 5) & 15));
+      bb >>= t;
+      bc -= t;
+      if (bc < 24) {
+        if (p + 4 <= n) {
+          bb |=
+            ((d[p]! | (d[p + 1]! << 8) | (d[p + 2]! << 16) | (d[p + 3]! << 24)) << bc) & 0x7fffffff;
+          p += (31 - bc) >> 3;
+          bc |= 24;
+        } else
+          while (bc < 24 && p < n) {
+            bb |= d[p++]! << bc;
+            bc += 8;
+          }
+      }
+      e = dt[bb & dmask]!;
+      if (e & LINK) {
+        bb >>= dbits;
+        bc -= dbits;
+        e = dt[(e >>> 16) + (bb & ((1 << ((e >>> 5) & 15)) - 1))]!;
+      }
+      t = e & 31;
+      if ((e & LEN) === 0) {
+        bc -= t;
+        fail(bc < 0 ? TRUNCATED : 'invalid distance code');
+      }
+      let dist: number;
+      if (t <= bc) {
+        dist = (e >>> 16) + ((bb & ((1 << t) - 1)) >>> ((e >>> 5) & 15));
+        bb >>= t;
+        bc -= t;
+      } else {
+        // a long code with many extra bits: the code, a refill, then the extra bits
+        const c = (e >>> 5) & 15;
+        bb >>= c;
+        bc -= c;
+        while (bc < 24 && p < n) {
+          bb |= d[p++]! << bc;
+          bc += 8;
+        }
+        t -= c;
+        dist = (e >>> 16) + (bb & ((1 << t) - 1));
+        bb >>= t;
+        bc -= t;
+      }
+      if (dist > o) fail(bc < 0 ? TRUNCATED : 'invalid distance too far back');
+      let from = o - dist;
+      const end = o + len;
+      while (o < end) ob[o++] = ob[from++]!;
+      continue;
     }
-    for (let k = 0; k < len; k++, oo++) ob[oo] = ob[oo - dist]!;
+    bc -= e & 31;
+    bb >>= e & 31;
+    if (bc < 0) fail(TRUNCATED);
+    if (e & EOB) break;
+    fail('invalid literal/length code');
   }
-  pos = p;
-  bitbuf = bb;
-  bitcnt = bc;
-  o = oo;
+  state[0] = p;
+  state[1] = bb;
+  state[2] = bc;
+  state[3] = o;
 }
 
 /**
@@ -260,95 +327,170 @@ function codes(lc: Huffman, dc: Huffman): void {
  * @throws {@link RangeError} past `maxSize` bytes of output
  */
 export function inflateZlib(data: Uint8Array, maxSize: number): Uint8Array {
-  src = data;
-  srcLen = data.length;
-  pos = 0;
-  bitbuf = 0;
-  bitcnt = 0;
-  o = 0;
-  cap = maxSize;
+  let used = -1;
   try {
-    return run();
+    const r = run(data, maxSize === maxSize ? maxSize : Infinity);
+    used = r.length;
+    return r;
   } finally {
-    src = new Uint8Array(0); // let go of the input
-    if (out.length > 65536) out = new Uint8Array(8192); // and of a large output buffer
+    // nothing of this stream stays behind: the output scratch and the code lengths are zeroed
+    if (out.length > 65536) out = new Uint8Array(8192);
+    else out.fill(0, 0, used < 0 ? out.length : used);
+    lens.fill(0);
   }
 }
 
-function run(): Uint8Array {
-  const n = srcLen;
+function run(d: Uint8Array, cap: number): Uint8Array {
+  const n = d.length;
   // zlib header (RFC 1950): deflate, window up to 32 KiB, check bits, no preset dictionary
-  if (n < 2) fail('incomplete or truncated stream');
-  const cmf = src[0]!;
-  const flg = src[1]!;
+  if (n < 2) fail(TRUNCATED);
+  const cmf = d[0]!;
+  const flg = d[1]!;
   if (((cmf << 8) | flg) % 31 !== 0) fail('incorrect header check');
   if ((cmf & 15) !== 8) fail('unknown compression method');
   if (cmf >>> 4 > 7) fail('invalid window size');
-  if (flg & 0x20) fail('need dictionary');
-  pos = 2;
+  if (flg & 0x20) fail(n < 6 ? TRUNCATED : 'need dictionary'); // after the dictionary's id
+  let p = 2;
+  let bb = 0;
+  let bc = 0;
+  let o = 0;
 
   let last: number;
   do {
-    last = bits(1);
-    const type = bits(2);
+    while (bc < 3) {
+      if (p >= n) fail(TRUNCATED);
+      bb |= d[p++]! << bc;
+      bc += 8;
+    }
+    last = bb & 1;
+    const type = (bb >>> 1) & 3;
+    bb >>= 3;
+    bc -= 3;
     if (type === 0) {
-      // stored: give back whole buffered bytes, drop the partial one, then LEN and its complement
-      pos -= bitcnt >>> 3;
-      bitbuf = 0;
-      bitcnt = 0;
-      if (pos + 4 > n) fail('incomplete or truncated stream');
-      const len = src[pos]! | (src[pos + 1]! << 8);
-      const nlen = src[pos + 2]! | (src[pos + 3]! << 8);
-      pos += 4;
+      // stored: drop the partial byte, give back whole buffered bytes, then LEN and its complement
+      p -= bc >>> 3;
+      bb = 0;
+      bc = 0;
+      if (p + 4 > n) fail(TRUNCATED);
+      const len = d[p]! | (d[p + 1]! << 8);
+      const nlen = d[p + 2]! | (d[p + 3]! << 8);
+      p += 4;
       if (len !== (~nlen & 0xffff)) fail('invalid stored block lengths');
-      if (pos + len > n) fail('incomplete or truncated stream');
-      grow(len);
-      out.set(src.subarray(pos, pos + len), o);
-      o += len;
-      pos += len;
-    } else if (type === 1) {
-      codes(fixedLen, fixedDist);
-    } else if (type === 2) {
-      const nlen = bits(5) + 257;
-      const ndist = bits(5) + 1;
-      const ncode = bits(4) + 4;
-      if (nlen > 286 || ndist > 30) fail('too many length or distance symbols');
-      lengths.fill(0, 0, 19);
-      for (let i = 0; i < ncode; i++) lengths[BL_ORDER[i]!] = bits(3);
-      if (construct(clcode, lengths, 0, 19) !== 0) fail('invalid code lengths set');
-      let index = 0;
-      while (index < nlen + ndist) {
-        let symbol = decode(clcode);
-        if (symbol < 16) lengths[index++] = symbol;
-        else {
-          let len = 0;
-          if (symbol === 16) {
-            if (index === 0) fail('invalid bit length repeat');
-            len = lengths[index - 1]!;
-            symbol = 3 + bits(2);
-          } else if (symbol === 17) symbol = 3 + bits(3);
-          else symbol = 11 + bits(7);
-          if (index + symbol > nlen + ndist) fail('invalid bit length repeat');
-          while (symbol--) lengths[index++] = len;
-        }
+      // stream order: output past the cap before the end of the input, or the end
+      const have = Math.min(len, n - p);
+      if (o + have > cap)
+        throw new RangeError(`Decompressed payload exceeds the limit of ${cap} bytes`);
+      if (have < len) fail(TRUNCATED);
+      const ob = room(o, len, 0, cap);
+      for (let k = 0; k < len; k++) ob[o++] = d[p++]!;
+      continue;
+    }
+    if (type === 3) fail('invalid block type');
+    let lt = fixedLenTable;
+    let lbits = 9;
+    let dt = fixedDistTable;
+    let dbits = 5;
+    if (type === 2) {
+      // dynamic: the code lengths, through the code-length code
+      while (bc < 14) {
+        if (p >= n) fail(TRUNCATED);
+        bb |= d[p++]! << bc;
+        bc += 8;
       }
-      if (lengths[256] === 0) fail('invalid code -- missing end-of-block');
-      let err = construct(lencode, lengths, 0, nlen);
-      if (err < 0 || (err > 0 && nlen !== lencode.count[0]! + lencode.count[1]!))
-        fail('invalid literal/lengths set');
-      err = construct(distcode, lengths, nlen, ndist);
-      if (err < 0 || (err > 0 && ndist !== distcode.count[0]! + distcode.count[1]!))
-        fail('invalid distances set');
-      codes(lencode, distcode);
-    } else fail('invalid block type');
+      const nlen = (bb & 31) + 257;
+      const ndist = ((bb >>> 5) & 31) + 1;
+      const ncode = ((bb >>> 10) & 15) + 4;
+      bb >>= 14;
+      bc -= 14;
+      if (nlen > 286 || ndist > 30) fail('too many length or distance symbols');
+      for (let i = 0; i < 19; i++) {
+        let v = 0;
+        if (i < ncode) {
+          if (bc < 3) {
+            if (p >= n) fail(TRUNCATED);
+            bb |= d[p++]! << bc;
+            bc += 8;
+          }
+          v = bb & 7;
+          bb >>= 3;
+          bc -= 3;
+        }
+        lens[BL_ORDER[i]!] = v;
+      }
+      const cbits = build(CODES, lens, 0, 19, codeTable, CODES_ROOT);
+      if (cbits < 0) fail('invalid code lengths set');
+      const cmask = (1 << cbits) - 1;
+      const total = nlen + ndist;
+      let have = 0;
+      while (have < total) {
+        if (bc < 24) {
+          if (p + 4 <= n) {
+            bb |=
+              ((d[p]! | (d[p + 1]! << 8) | (d[p + 2]! << 16) | (d[p + 3]! << 24)) << bc) &
+              0x7fffffff;
+            p += (31 - bc) >> 3;
+            bc |= 24;
+          } else
+            while (bc < 24 && p < n) {
+              bb |= d[p++]! << bc;
+              bc += 8;
+            }
+        }
+        const e = codeTable[bb & cmask]!;
+        const sym = e >>> 16;
+        bb >>= e & 31;
+        bc -= e & 31;
+        if (sym < 16) {
+          if (bc < 0) fail(TRUNCATED);
+          lens[have++] = sym;
+          continue;
+        }
+        let value = 0;
+        let repeat: number;
+        if (sym === 16) {
+          repeat = 3 + (bb & 3);
+          bb >>= 2;
+          bc -= 2;
+          if (bc < 0) fail(TRUNCATED);
+          if (have === 0) fail('invalid bit length repeat');
+          value = lens[have - 1]!;
+        } else if (sym === 17) {
+          repeat = 3 + (bb & 7);
+          bb >>= 3;
+          bc -= 3;
+        } else {
+          repeat = 11 + (bb & 127);
+          bb >>= 7;
+          bc -= 7;
+        }
+        if (bc < 0) fail(TRUNCATED);
+        if (have + repeat > total) fail('invalid bit length repeat');
+        while (repeat--) lens[have++] = value;
+      }
+      if (lens[256] === 0) fail('invalid code -- missing end-of-block');
+      lbits = build(LENS, lens, 0, nlen, lenTable, LENS_ROOT);
+      if (lbits < 0) fail('invalid literal/lengths set');
+      dbits = build(DISTS, lens, nlen, ndist, distTable, DISTS_ROOT);
+      if (dbits < 0) fail('invalid distances set');
+      lt = lenTable;
+      dt = distTable;
+    }
+    state[0] = p;
+    state[1] = bb;
+    state[2] = bc;
+    state[3] = o;
+    codes(d, lt, lbits, dt, dbits, cap);
+    p = state[0]!;
+    bb = state[1]!;
+    bc = state[2]!;
+    o = state[3]!;
+    if (o > cap) throw new RangeError(`Decompressed payload exceeds the limit of ${cap} bytes`);
   } while (!last);
 
   // Adler-32 of the output, big-endian, after the last block's byte
-  pos -= bitcnt >>> 3;
-  if (pos + 4 > n) fail('incomplete or truncated stream');
-  const want =
-    ((src[pos]! << 24) | (src[pos + 1]! << 16) | (src[pos + 2]! << 8) | src[pos + 3]!) >>> 0;
+  p -= bc >>> 3;
+  if (p + 4 > n) fail(TRUNCATED);
+  const want = ((d[p]! << 24) | (d[p + 1]! << 16) | (d[p + 2]! << 8) | d[p + 3]!) >>> 0;
   if (adler32(out, o) !== want) fail('incorrect data check');
-  if (o > cap) throw new RangeError(`Decompressed payload exceeds the limit of ${cap} bytes`);
   return out.slice(0, o);
 }

@@ -3,7 +3,8 @@
  * Node-only module: `process.getBuiltinModule('node:zlib')` on Node >= 20.16, Bun and Deno.
  * Elsewhere (browsers, Workers without Node compatibility) there is none and the portable
  * inflater (`inflate.ts`) does the work. Inflating is deterministic, so zlib's C code gives the
- * bytes the portable one does; `index.ts` decides when its answer may be used, and
+ * bytes the portable one does; `index.ts` decides when it is worth calling (streams past a few
+ * hundred bytes, where its set-up cost pays) and when its answer may be used, and
  * `test/zlib/zlib.test.ts` holds the two to each other on random and damaged streams. Internal.
  * @module
  */

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import zlib from 'node:zlib';
 import { deflate, inflate, type DeflateOptions } from 'pako';
 import { deflateOneShot, MAX_ONE_SHOT } from '../../src/zlib/deflate.ts';
 import { inflateZlib } from '../../src/zlib/inflate.ts';
@@ -238,3 +239,318 @@ for line in sys.stdin:
     });
   },
 );
+
+// ---- The inflater's every path, with zlib's error messages (pako and node:zlib as oracles) ----
+
+const TRUNCATED = 'incomplete or truncated stream';
+
+/** What pako (zlib's inflate, ported) says: the output, or zlib's message. */
+function pakoSays(z: Uint8Array): string {
+  try {
+    const r = inflate(z);
+    return r instanceof Uint8Array ? 'ok:' + hex(r) : 'error:' + TRUNCATED;
+  } catch (e) {
+    const m = (e as Error).message ?? String(e);
+    return 'error:' + (m === 'buffer error' ? TRUNCATED : m);
+  }
+}
+/** What node:zlib (zlib itself) says. */
+function nodeSays(z: Uint8Array): string {
+  try {
+    return 'ok:' + hex(zlib.inflateSync(z));
+  } catch (e) {
+    const m = (e as Error).message;
+    return 'error:' + (m === 'unexpected end of file' ? TRUNCATED : m);
+  }
+}
+function oursSays(z: Uint8Array, cap = Infinity): string {
+  try {
+    return 'ok:' + hex(inflateZlib(z, cap));
+  } catch (e) {
+    return (e instanceof RangeError ? 'range:' : 'error:') + (e as Error).message;
+  }
+}
+function sameAsZlib(z: Uint8Array, what: string): string {
+  const ours = oursSays(z);
+  assert.equal(ours, pakoSays(z), `${what}: pako, ${hex(z).slice(0, 200)}`);
+  assert.equal(ours, nodeSays(z), `${what}: node:zlib, ${hex(z).slice(0, 200)}`);
+  return ours;
+}
+
+test(`inflateZlib gives zlib's own error message on damaged streams (seed ${seed})`, () => {
+  const n = Math.round(5000 * scale);
+  for (let i = 0; i < n; i++) sameAsZlib(damage(stream().z), `seed ${seed}, stream ${i}`);
+});
+
+/** Bits LSB-first, as DEFLATE packs them; Huffman codes go MSB-first. */
+class Bits {
+  bytes: number[] = [];
+  private acc = 0;
+  private n = 0;
+  put(v: number, k: number): this {
+    for (let i = 0; i < k; i++) {
+      this.acc |= ((v >>> i) & 1) << this.n;
+      if (++this.n === 8) this.flush();
+    }
+    return this;
+  }
+  code(c: number, len: number): this {
+    for (let i = len - 1; i >= 0; i--) this.put((c >>> i) & 1, 1);
+    return this;
+  }
+  flush(): this {
+    if (this.n > 0) this.bytes.push(this.acc);
+    this.acc = 0;
+    this.n = 0;
+    return this;
+  }
+}
+/** RFC 1951 canonical codes of some lengths. */
+function canonical(lens: number[]): number[] {
+  const count = new Array(16).fill(0);
+  for (const l of lens) if (l) count[l]++;
+  const next = new Array(16).fill(0);
+  for (let b = 1, c = 0; b < 16; b++) next[b] = c = (c + count[b - 1]) << 1;
+  return lens.map((l) => (l ? next[l]++ : 0));
+}
+const LEN_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83];
+const LEN_BASE2 = [99, 115, 131, 163, 195, 227, 258];
+const LBASES = [...LEN_BASE, ...LEN_BASE2];
+const LEXTRA = [
+  0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+];
+const DBASES = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769];
+const DBASES2 = [1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+const DB = [...DBASES, ...DBASES2];
+const DEXTRA = [
+  0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+];
+type Sym = number | [len: number, dist: number];
+
+/**
+ * A zlib stream of one dynamic block with the given code lengths (sent with a code-length code of
+ * 4-bit codes for lengths 0..15), the symbols, end-of-block, and the right (or given) Adler-32.
+ */
+function dynamicStream(
+  litLens: number[],
+  distLens: number[],
+  syms: Sym[],
+  opts: { adler?: number; eob?: boolean } = {},
+): Uint8Array {
+  const w = new Bits();
+  w.put(1, 1).put(2, 2);
+  w.put(litLens.length - 257, 5)
+    .put(distLens.length - 1, 5)
+    .put(19 - 4, 4);
+  const order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+  for (const s of order) w.put(s < 16 ? 4 : 0, 3);
+  for (const l of [...litLens, ...distLens]) w.code(l, 4); // code of length l is l (all 4 bits)
+  const lc = canonical(litLens);
+  const dc = canonical(distLens);
+  const out: number[] = [];
+  for (const s of syms) {
+    if (typeof s === 'number') {
+      w.code(lc[s]!, litLens[s]!);
+      out.push(s);
+      continue;
+    }
+    const [len, dist] = s;
+    let li = LBASES.length - 1;
+    while (LBASES[li]! > len) li--;
+    if (len === 258) li = 28;
+    w.code(lc[257 + li]!, litLens[257 + li]!).put(len - LBASES[li]!, LEXTRA[li]!);
+    let di = DB.length - 1;
+    while (DB[di]! > dist) di--;
+    w.code(dc[di]!, distLens[di]!).put(dist - DB[di]!, DEXTRA[di]!);
+    for (let k = 0; k < len; k++) out.push(out[out.length - dist]!);
+  }
+  if (opts.eob !== false) w.code(lc[256]!, litLens[256]!);
+  w.flush();
+  const a = opts.adler ?? adler(Uint8Array.from(out));
+  return Uint8Array.from([
+    0x78,
+    0x01,
+    ...w.bytes,
+    a >>> 24,
+    (a >>> 16) & 255,
+    (a >>> 8) & 255,
+    a & 255,
+  ]);
+}
+function adler(b: Uint8Array): number {
+  let s1 = 1;
+  let s2 = 0;
+  for (const x of b) {
+    s1 = (s1 + x) % 65521;
+    s2 = (s2 + s1) % 65521;
+  }
+  return ((s2 << 16) | s1) >>> 0;
+}
+
+/** Literals 97.. with lengths 1..13, and end-of-block and three length codes of 15 bits. */
+function longCodes(): { lit: number[]; dist: number[] } {
+  const lit = new Array(286).fill(0);
+  for (let i = 0; i < 13; i++) lit[97 + i] = i + 1;
+  lit[256] = lit[257] = lit[265] = lit[285] = 15;
+  // distances: 24577.. in one bit, 1 in two, then 2, 3, ... down to 15 bits
+  const dist = new Array(30).fill(0);
+  dist[29] = 1;
+  for (let i = 0; i < 14; i++) dist[i] = i + 2;
+  dist[14] = 15;
+  return { lit, dist };
+}
+
+test('codes longer than the root table, distances 1 and 32768, truncated at every byte', () => {
+  const { lit, dist } = longCodes();
+  const syms: Sym[] = [];
+  for (let i = 0; i < 13; i++) for (let k = 0; k <= i; k++) syms.push(97 + i);
+  syms.push([3, 1], [11, 1], [12, 2], [258, 1]);
+  while (syms.length < 250) syms.push([258, 1]); // well past 32 KiB of output
+  syms.push([258, 32768], [3, 32768], [3, 24577], 109, [12, 13]);
+  // and the far distance code the longest one: 15 bits of code and 13 extra bits
+  const far = new Array(30).fill(0);
+  for (let i = 0; i < 15; i++) far[i] = Math.min(i + 1, 15);
+  far[29] = 15;
+  for (const dl of [dist, far]) {
+    const z = dynamicStream(lit, dl, syms);
+    const whole = sameAsZlib(z, 'long codes');
+    assert.ok(whole.startsWith('ok:'), whole.slice(0, 100));
+    const cuts = new Set<string>();
+    for (let cut = 0; cut < z.length; cut++) cuts.add(sameAsZlib(z.subarray(0, cut), `cut ${cut}`));
+    assert.deepEqual([...cuts], ['error:' + TRUNCATED]);
+    // every bit flipped, in the part with the long codes
+    for (let bit = 8 * (z.length - 60); bit < 8 * z.length; bit++) {
+      const d = z.slice();
+      d[bit >>> 3]! ^= 1 << (bit & 7);
+      sameAsZlib(d, `bit ${bit}`);
+    }
+  }
+  // a distance one past the output so far, with long codes
+  sameAsZlib(dynamicStream(lit, dist, [97, 98, [3, 3]]), 'too far');
+  sameAsZlib(dynamicStream(lit, dist, [97, [3, 1], [258, 4]]), 'exactly as far');
+  // a wrong check, and junk after the end
+  sameAsZlib(dynamicStream(lit, dist, [97], { adler: 1 }), 'adler');
+  const tail = Uint8Array.from([...dynamicStream(lit, dist, [97, 98]), 1, 2, 3, 4, 5]);
+  assert.equal(sameAsZlib(tail, 'tail'), 'ok:6162');
+});
+
+test('degenerate codes decide as zlib: one distance code, none, no end-of-block', () => {
+  const lit = new Array(257).fill(0);
+  lit[97] = lit[98] = 2;
+  lit[256] = 2;
+  lit[257] = 2;
+  // a single one-bit distance code (incomplete, allowed): its one code works, the other is invalid
+  const ok = dynamicStream([...lit, 0, 0], [1, ...new Array(29).fill(0)], [97, 98, [3, 1]]);
+  assert.ok(sameAsZlib(ok, 'one distance code').startsWith('ok:'));
+  const bad = dynamicStream([...lit], [0, 1], [97, [3, 1]]); // only distance code 1 exists: '0' is invalid
+  assert.equal(sameAsZlib(bad, 'the missing distance code'), 'error:invalid distance code');
+  for (let cut = 0; cut < bad.length; cut++) sameAsZlib(bad.subarray(0, cut), `cut ${cut}`);
+  // no distance codes at all: literals only are fine, a length is an invalid distance code
+  assert.ok(sameAsZlib(dynamicStream(lit, [0], [97, 98, 97]), 'no distances').startsWith('ok:'));
+  const none = dynamicStream(lit, [0], [97, [3, 1]]);
+  assert.equal(sameAsZlib(none, 'no distance code'), 'error:invalid distance code');
+  for (let cut = 0; cut < none.length; cut++) sameAsZlib(none.subarray(0, cut), `cut ${cut}`);
+  // a single one-bit literal/length code cannot hold end-of-block and anything else: over/under
+  const single = new Array(257).fill(0);
+  single[256] = 1;
+  assert.ok(sameAsZlib(dynamicStream(single, [0], []), 'only end-of-block').startsWith('ok:'));
+  // over-subscribed, incomplete, missing end-of-block
+  const over = [...lit];
+  over[99] = 2;
+  over[100] = 2;
+  sameAsZlib(dynamicStream(over, [1, 1], [97]), 'over-subscribed literal/length code');
+  const under = [...lit];
+  under[257] = 0;
+  sameAsZlib(dynamicStream(under, [1, 1], [97]), 'incomplete literal/length code');
+  sameAsZlib(dynamicStream(lit, [1, 1, 1], [97]), 'over-subscribed distance code');
+  sameAsZlib(dynamicStream(lit, [2, 2, 2], [97]), 'incomplete distance code');
+});
+
+test('dynamic block headers decide as zlib, at every truncation', () => {
+  const cases: number[][] = [];
+  // hand-written headers: [HLIT, HDIST, HCLEN, code-length code lengths..., then code-length symbols]
+  const header = (hlit: number, hdist: number, cl: number[], body: (w: Bits) => void) => {
+    const w = new Bits()
+      .put(1, 1)
+      .put(2, 2)
+      .put(hlit, 5)
+      .put(hdist, 5)
+      .put(cl.length - 4, 4);
+    for (const l of cl) w.put(l, 3);
+    body(w);
+    w.put(0, 16).flush();
+    cases.push([0x78, 0x01, ...w.bytes, 0, 0, 0, 1]);
+  };
+  const order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+  const clOf = (m: Record<number, number>) => order.map((s) => m[s] ?? 0);
+  header(30, 0, [0, 0, 0, 0], () => {}); // too many length symbols
+  header(29, 30, [0, 0, 0, 0], () => {}); // too many distance symbols
+  header(0, 0, clOf({}), (w) => w.put(0, 64)); // no code-length codes at all
+  header(0, 0, clOf({ 0: 1 }), (w) => w.put(0, 64)); // one code-length code: incomplete
+  header(0, 0, clOf({ 0: 1, 1: 1, 2: 1 }), () => {}); // over-subscribed
+  header(0, 0, clOf({ 16: 1, 0: 1 }), (w) => w.put(0, 1).put(3, 2)); // repeat with nothing before
+  header(0, 0, clOf({ 18: 1, 0: 1 }), (w) => w.put(0, 1).put(127, 7).put(0, 1).put(127, 7)); // too many
+  header(0, 0, clOf({ 17: 1, 0: 1 }), (w) => {
+    for (let i = 0; i < 30; i++) w.put(0, 1).put(7, 3); // zeros only: no end-of-block
+  });
+  header(0, 0, clOf({ 1: 1, 18: 1 }), (w) => {
+    w.put(1, 1).put(127, 7).put(1, 1).put(127, 7).put(1, 1).put(0, 7);
+    for (let i = 0; i < 4; i++) w.put(0, 1); // 259 ones: over-subscribed lengths
+  });
+  for (const c of cases) {
+    const z = Uint8Array.from(c);
+    sameAsZlib(z, 'header');
+    for (let cut = 0; cut < z.length; cut++) sameAsZlib(z.subarray(0, cut), `header cut ${cut}`);
+  }
+  // the zlib header itself
+  for (const h of [
+    [0x78],
+    [0x78, 0x9d],
+    [0x79, 0x9c - 0x1e],
+    [0x88, 0x98],
+    [0x78, 0xbb],
+    [0x78, 0xbb, 0, 0, 0],
+    [0x78, 0xbb, 0, 0, 0, 1],
+  ])
+    assert.equal(oursSays(Uint8Array.from(h)), pakoSays(Uint8Array.from(h)));
+});
+
+test('stored, fixed and dynamic blocks, back to back, and the output cap hit exactly', () => {
+  const parts: Uint8Array[] = [];
+  const text = new TextEncoder().encode(
+    '{"_user_id":"42","csrf_token":"' + 'ab12'.repeat(40) + '"}',
+  );
+  for (const strategy of [0, 1, 2, 3, 4])
+    for (const level of [0, 1, 6, 9])
+      parts.push(deflate(text, { level, strategy } as DeflateOptions));
+  // several blocks of each kind in one stream (pako flushes blocks on Z_FULL_FLUSH chunks)
+  const big = new Uint8Array(200_000);
+  for (let i = 0; i < big.length; i++) big[i] = i % 7 === 0 ? (i * 31) & 255 : 65 + (i % 13);
+  parts.push(
+    deflate(big, { level: 1 }),
+    deflate(big, { level: 0 }),
+    deflate(big, { level: 9, strategy: 4 } as DeflateOptions),
+  );
+  for (const z of parts) {
+    const plain = sameAsZlib(z, 'blocks');
+    const len = (plain.length - 3) / 2;
+    for (const cap of [len, len + 1, len + 0.5, 300])
+      if (cap >= len) assert.equal(oursSays(z, cap), plain);
+    for (const cap of [len - 1, len - 0.5, Math.floor(len / 2), 257, 258, 259, 1, 0])
+      if (cap < len) assert.match(oursSays(z, cap), /^range:/, `cap ${cap} of ${len}`);
+  }
+  // a stored block that would pass the cap, and one that is cut short
+  const stored = deflate(new Uint8Array(1000).fill(5), { level: 0 });
+  assert.match(oursSays(stored, 999), /^range:/);
+  assert.equal(
+    oursSays(stored.subarray(0, 500), 400),
+    'range:Decompressed payload exceeds the limit of 400 bytes',
+  );
+  assert.equal(oursSays(stored.subarray(0, 500), 600), 'error:' + TRUNCATED);
+  // output past the cap and cut short in the same symbol: the stream is incomplete
+  const rle = deflate(new Uint8Array(5000), { level: 9 });
+  for (let cut = 2; cut < rle.length; cut++) {
+    const r = oursSays(rle.subarray(0, cut), 100);
+    assert.ok(r === 'error:' + TRUNCATED || r.startsWith('range:'), r);
+  }
+});
