@@ -11,7 +11,7 @@
  * length limiting, the block type); only the bookkeeping differs: `longest_match` and the tally are
  * inlined into the match loop, a symbol is one 32-bit word, a heap entry carries its node's
  * frequency and depth (so `smaller()` is one integer comparison), the trees keep frequencies,
- * lengths and codes in separate arrays, `scan_tree` records the code-length symbols that
+ * lengths and codes (with their lengths) in separate arrays, `scan_tree` records the code-length symbols that
  * `send_tree` then writes without a second walk, and the bits go through a 32-bit accumulator held
  * in locals. The input and its symbols are wiped from the scratch buffers before a call returns.
  * `test/zlib/zlib.test.ts` holds the output to pako's and to Python's over a large random corpus.
@@ -60,9 +60,9 @@ const REPZ_11_138 = 18;
 const EXTRA_BLBITS = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7);
 
 // Static tables (zlib's tr_static_init).
-const STATIC_LCODE = new Uint16Array(L_CODES + 2);
+const STATIC_LCODE = new Int32Array(L_CODES + 2);
 const STATIC_LLEN = new Uint8Array(L_CODES + 2);
-const STATIC_DCODE = new Uint16Array(D_CODES);
+const STATIC_DCODE = new Int32Array(D_CODES);
 const STATIC_DLEN = new Uint8Array(D_CODES).fill(5);
 const NO_LEN = new Uint8Array(BL_CODES); // the code-length tree has no static counterpart
 const DIST_CODE = new Uint8Array(512);
@@ -84,8 +84,17 @@ const REV8 = /* @__PURE__ */ (() => {
 const blCount = new Uint16Array(MAX_BITS + 1);
 const nextCode = new Uint16Array(MAX_BITS + 1);
 
-/** zlib's gen_codes: the canonical codes, bit-reversed (zlib's bi_reverse), of lengths 1..15. */
-function genCodes(code: Uint16Array, len: Uint8Array, maxCode: number, bc: Uint16Array): void {
+/**
+ * zlib's gen_codes: the canonical codes, bit-reversed (zlib's bi_reverse), of lengths 1..15, each
+ * stored as `code | length << 16` (what the bit writer takes in one load).
+ */
+function genCodes(
+  code: Int32Array,
+  len: Uint8Array,
+  leaves: Uint16Array,
+  nleaves: number,
+  bc: Uint16Array,
+): void {
   const next = nextCode;
   const rev = REV8;
   let c = 0;
@@ -93,12 +102,12 @@ function genCodes(code: Uint16Array, len: Uint8Array, maxCode: number, bc: Uint1
     c = (c + bc[bits - 1]!) << 1;
     next[bits] = c;
   }
-  for (let n = 0; n <= maxCode; n++) {
+  for (let k = 0; k < nleaves; k++) {
+    const n = leaves[k]!;
     const l = len[n]!;
-    if (l === 0) continue;
     const v = next[l]!;
     next[l] = v + 1;
-    code[n] = ((rev[v & 0xff]! << 8) | rev[v >>> 8]!) >>> (16 - l);
+    code[n] = (((rev[v & 0xff]! << 8) | rev[v >>> 8]!) >>> (16 - l)) | (l << 16);
   }
 }
 
@@ -121,15 +130,16 @@ function genCodes(code: Uint16Array, len: Uint8Array, maxCode: number, bc: Uint1
     for (let n = 0; n < 1 << (EXTRA_DBITS[code]! - 7); n++) DIST_CODE[256 + dist++] = code;
   }
   const count = new Uint16Array(MAX_BITS + 1);
+  const all = Uint16Array.from({ length: L_CODES + 2 }, (_, i) => i);
   let n = 0;
   for (; n <= 143; n++, count[8]!++) STATIC_LLEN[n] = 8;
   for (; n <= 255; n++, count[9]!++) STATIC_LLEN[n] = 9;
   for (; n <= 279; n++, count[7]!++) STATIC_LLEN[n] = 7;
   for (; n <= 287; n++, count[8]!++) STATIC_LLEN[n] = 8;
-  genCodes(STATIC_LCODE, STATIC_LLEN, L_CODES + 1, count);
+  genCodes(STATIC_LCODE, STATIC_LLEN, all, L_CODES + 2, count);
   count.fill(0);
   count[5] = D_CODES;
-  genCodes(STATIC_DCODE, STATIC_DLEN, D_CODES - 1, count);
+  genCodes(STATIC_DCODE, STATIC_DLEN, all, D_CODES, count);
 }
 
 // All state, allocated once (the compressor is synchronous, so one set serves every call).
@@ -144,13 +154,13 @@ const out = new Uint8Array(MAX_ONE_SHOT + 64);
 // field, kept apart here); codes of the leaves.
 const freqL = new Uint16Array(L_CODES);
 const lenL = new Uint8Array(HEAP_SIZE);
-const codeL = new Uint16Array(L_CODES);
+const codeL = new Int32Array(L_CODES);
 const freqD = new Uint16Array(D_CODES);
 const lenD = new Uint8Array(2 * D_CODES + 1);
-const codeD = new Uint16Array(D_CODES);
+const codeD = new Int32Array(D_CODES);
 const freqB = new Uint16Array(BL_CODES);
 const lenB = new Uint8Array(2 * BL_CODES + 1);
-const codeB = new Uint16Array(BL_CODES);
+const codeB = new Int32Array(BL_CODES);
 /**
  * zlib's heap: while a tree is built, an entry is `freq << 17 | depth << 10 | node`, so that zlib's
  * `smaller(n, m)` (frequency, then depth) is `n <= (m | 1023)`. A frequency is below 2 ** 14 (see
@@ -158,7 +168,11 @@ const codeB = new Uint16Array(BL_CODES);
  * so a key is a positive int32. The sorted part, from heapMax up, holds plain node numbers.
  */
 const heap = new Int32Array(HEAP_SIZE);
+/** Past the end of the heap: larger than every key. */
+const SENTINEL = 0x7fffffff;
 const dad = new Uint16Array(HEAP_SIZE);
+/** The leaves of nonzero frequency, in order. */
+const leaves = new Uint16Array(L_CODES);
 /** What {@link buildTree} adds to zlib's opt_len and static_len. */
 const cost = new Int32Array(2);
 /** The code-length symbols of both trees, as scan_tree finds them: `symbol | extra << 5`. */
@@ -166,19 +180,16 @@ const blOps = new Uint16Array(L_CODES + D_CODES + 2);
 
 let epoch = 0;
 
-/** zlib's pqdownheap on keys (see {@link heap}). */
+/**
+ * zlib's pqdownheap on keys (see {@link heap}). `hp[len + 1]` holds {@link SENTINEL}, so the child
+ * to follow (the right one when it is `smaller()` than the left) is chosen without a branch.
+ */
 function pqdownheap(hp: Int32Array, k: number, len: number): void {
   const v = hp[k]!;
   let j = k << 1;
   while (j <= len) {
-    let hj = hp[j]!;
-    if (j < len) {
-      const h1 = hp[j + 1]!;
-      if (h1 <= (hj | 1023)) {
-        j++;
-        hj = h1;
-      }
-    }
+    j += (((hp[j]! | 1023) - hp[j + 1]!) >>> 31) ^ 1;
+    const hj = hp[j]!;
     if (v <= (hj | 1023)) break;
     hp[k] = hj;
     k = j;
@@ -197,7 +208,7 @@ function pqdownheap(hp: Int32Array, k: number, len: number): void {
 function buildTree(
   freq: Uint16Array,
   len: Uint8Array,
-  code: Uint16Array,
+  code: Int32Array,
   elems: number,
   maxLength: number,
   slen: Uint8Array,
@@ -208,16 +219,20 @@ function buildTree(
   const dd = dad;
   let opt = 0;
   let stat = 0;
-  let maxCode = -1;
+  const lv = leaves;
   let hl = 0;
+  len.fill(0, 0, elems);
   for (let n = 0; n < elems; n++) {
+    // without a branch: the entry is kept when the frequency is nonzero
     const f = freq[n]!;
-    if (f !== 0) {
-      hp[++hl] = (f << 17) | n;
-      maxCode = n;
-    } else len[n] = 0;
+    hp[hl + 1] = (f << 17) | n;
+    lv[hl] = n;
+    hl += (f + 0xffff) >>> 16;
   }
+  let maxCode = hl !== 0 ? lv[hl - 1]! : -1;
+  let nleaves = hl;
   // zlib forces at least two codes of nonzero frequency
+  if (hl < 2) nleaves = -1;
   while (hl < 2) {
     const node = maxCode < 2 ? ++maxCode : 0;
     hp[++hl] = (1 << 17) | node;
@@ -225,12 +240,14 @@ function buildTree(
     opt--;
     stat -= slen[node]!;
   }
+  hp[hl + 1] = SENTINEL;
   for (let k = hl >> 1; k >= 1; k--) pqdownheap(hp, k, hl);
   let node = elems;
   let hm = HEAP_SIZE;
   do {
     const a = hp[1]!;
-    hp[1] = hp[hl--]!;
+    hp[1] = hp[hl]!;
+    hp[hl--] = SENTINEL;
     pqdownheap(hp, 1, hl);
     const b = hp[1]!;
     const na = a & 1023;
@@ -288,7 +305,11 @@ function buildTree(
       }
     }
   }
-  genCodes(code, len, maxCode, bc);
+  if (nleaves < 0) {
+    nleaves = 0;
+    for (let n = 0; n <= maxCode; n++) if (freq[n] !== 0) lv[nleaves++] = n;
+  }
+  genCodes(code, len, lv, nleaves, bc);
   cost[0] = opt;
   cost[1] = stat;
   return maxCode;
@@ -392,16 +413,12 @@ function flushBlock(data: Uint8Array, len: number, ns: number): number {
     p += len;
   } else {
     let lcode = codeL;
-    let llen = lenL;
     let dcode = codeD;
-    let dlen = lenD;
     if (staticLenb === optLenb) {
       acc = (1 << 1) + 1;
       cnt = 3;
       lcode = STATIC_LCODE;
-      llen = STATIC_LLEN;
       dcode = STATIC_DCODE;
-      dlen = STATIC_DLEN;
     } else {
       // send_all_trees: 3 + 5 + 5 + 4 bits, then 3 bits per code-length length
       acc = (2 << 1) + 1 + ((maxL - 256) << 3) + (maxD << 8) + ((maxBlindex - 3) << 13);
@@ -421,13 +438,13 @@ function flushBlock(data: Uint8Array, len: number, ns: number): number {
       }
       const ops = blOps;
       const bcode = codeB;
-      const blen = lenB;
       const bx = EXTRA_BLBITS;
       for (let i = 0; i < nops; i++) {
         const op = ops[i]!;
         const s = op & 31;
-        const l = blen[s]!;
-        acc |= (bcode[s]! | ((op >>> 5) << l)) << cnt;
+        const c = bcode[s]!;
+        const l = c >>> 16;
+        acc |= ((c & 0xffff) | ((op >>> 5) << l)) << cnt;
         cnt += l + bx[s]!;
         if (cnt >= 16) {
           o[p++] = acc;
@@ -448,13 +465,15 @@ function flushBlock(data: Uint8Array, len: number, ns: number): number {
     for (let i = 0; i < ns; i++) {
       const s = sy[i]!;
       if (s < 256) {
-        acc |= lcode[s]! << cnt;
-        cnt += llen[s]!;
+        const k = lcode[s]!;
+        acc |= (k & 0xffff) << cnt;
+        cnt += k >>> 16;
       } else {
         const lc = s & 0xff;
         let c = lengthCode[lc]!;
-        acc |= lcode[c + LITERALS + 1]! << cnt;
-        cnt += llen[c + LITERALS + 1]!;
+        let k = lcode[c + LITERALS + 1]!;
+        acc |= (k & 0xffff) << cnt;
+        cnt += k >>> 16;
         if (cnt >= 16) {
           o[p++] = acc;
           o[p++] = acc >>> 8;
@@ -474,8 +493,9 @@ function flushBlock(data: Uint8Array, len: number, ns: number): number {
         }
         const dist = (s >>> 8) - 1;
         c = dist < 256 ? distCode[dist]! : distCode[256 + (dist >>> 7)]!;
-        acc |= dcode[c]! << cnt;
-        cnt += dlen[c]!;
+        k = dcode[c]!;
+        acc |= (k & 0xffff) << cnt;
+        cnt += k >>> 16;
         if (cnt >= 16) {
           o[p++] = acc;
           o[p++] = acc >>> 8;
@@ -495,8 +515,9 @@ function flushBlock(data: Uint8Array, len: number, ns: number): number {
         cnt -= 16;
       }
     }
-    acc |= lcode[END_BLOCK]! << cnt;
-    cnt += llen[END_BLOCK]!;
+    const k = lcode[END_BLOCK]!;
+    acc |= (k & 0xffff) << cnt;
+    cnt += k >>> 16;
     // bi_windup
     while (cnt > 0) {
       o[p++] = acc;
