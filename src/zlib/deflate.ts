@@ -578,15 +578,16 @@ export function deflateOneShotTransient(data: Uint8Array): Uint8Array {
   // deflate_slow; INSERT_STRING, longest_match and _tr_tally inlined
   let ns = 0;
   let strstart = 0;
-  let lookahead = len;
   let matchLength = MIN_MATCH - 1;
   let matchAvailable = false;
   let prevLength = 0;
   let prevMatch = 0;
   let matchStart = 0;
-  while (lookahead !== 0) {
+  // zlib's lookahead is len - strstart; the last full string starts at lastHash
+  const lastHash = len - MIN_MATCH;
+  while (strstart < len) {
     let hashHead = 0;
-    if (lookahead >= MIN_MATCH) {
+    if (strstart <= lastHash) {
       h = ((h << HASH_SHIFT) ^ win[strstart + 2]!) & HASH_MASK;
       const v = hd[h]!;
       hashHead = v > ep ? v - ep : 0;
@@ -599,6 +600,7 @@ export function deflateOneShotTransient(data: Uint8Array): Uint8Array {
     if (hashHead !== 0 && prevLength < MAX_LAZY) {
       // longest_match: position 0 is NIL, and no distance reaches MAX_DIST
       let chainLength = prevLength >= GOOD_MATCH ? MAX_CHAIN >> 2 : MAX_CHAIN;
+      const lookahead = len - strstart;
       const niceMatch = NICE_MATCH > lookahead ? lookahead : NICE_MATCH;
       const strend = strstart + MAX_MATCH;
       const s0 = win[strstart]!;
@@ -650,16 +652,14 @@ export function deflateOneShotTransient(data: Uint8Array): Uint8Array {
       const d = dist - 1;
       fd[d < 256 ? distCode[d]! : distCode[256 + (d >>> 7)]!]!++;
       // insert the strings of the match (but not past the last full one), then skip it
-      const maxInsert = strstart + lookahead - MIN_MATCH;
       const end = strstart + prevLength - 2;
-      const last = end <= maxInsert ? end : maxInsert;
+      const last = end <= lastHash ? end : lastHash;
       for (let s = strstart + 1; s <= last; s++) {
         h = ((h << HASH_SHIFT) ^ win[s + 2]!) & HASH_MASK;
         const v = hd[h]!;
         prv[s] = v > ep ? v - ep : 0;
         hd[h] = s + ep;
       }
-      lookahead -= prevLength - 1;
       strstart = end + 1;
       matchAvailable = false;
       matchLength = MIN_MATCH - 1;
@@ -670,7 +670,6 @@ export function deflateOneShotTransient(data: Uint8Array): Uint8Array {
         fl[c]!++;
       } else matchAvailable = true;
       strstart++;
-      lookahead--;
     }
   }
   if (matchAvailable) {
