@@ -5,13 +5,13 @@
  * It is zlib's `deflate_slow` and `trees.c`, taken from pako's port and specialised for one input
  * of at most {@link MAX_ONE_SHOT} bytes: the whole input is one window and one block, nothing
  * slides, nothing streams, and all state lives in buffers allocated once. The hash heads are tagged
- * with an epoch instead of being cleared, so a call costs no 64 KiB memset. Longer inputs go to pako.
+ * with an epoch instead of being cleared, so a call costs no 128 KiB memset. Longer inputs go to pako.
  *
  * Every decision is zlib's, in zlib's order (the lazy matcher, the heap and its tie-breaks, the
- * length limiting, the block type); only the bookkeeping differs: `longest_match` and the tally are
+ * length limits, the block type); only the bookkeeping differs: `longest_match` and the tally are
  * inlined into the match loop, a symbol is one 32-bit word, a heap entry carries its node's
- * frequency and depth (so `smaller()` is one integer comparison), the trees keep frequencies,
- * lengths and codes (with their lengths) in separate arrays, `scan_tree` records the code-length symbols that
+ * frequency and depth (so `smaller()` is one integer comparison), frequencies, lengths and codes
+ * (each with its length) are separate arrays, `scan_tree` records the code-length symbols that
  * `send_tree` then writes without a second walk, and the bits go through a 32-bit accumulator held
  * in locals. The input and its symbols are wiped from the scratch buffers before a call returns.
  * `test/zlib/zlib.test.ts` holds the output to pako's and to Python's over a large random corpus.
@@ -147,7 +147,7 @@ function genCodes(
 const window = new Uint8Array(MAX_ONE_SHOT + MAX_MATCH + 8);
 const head = new Int32Array(1 << HASH_BITS); // position + epoch; <= epoch means empty
 const prev = new Uint16Array(W_SIZE);
-/** The symbols of the block: a literal byte, or `distance << 8 | (length - 3)`; zeros between calls. */
+/** The block's symbols: a literal byte, or `distance << 8 | (length - 3)`; zeros between calls. */
 const sym = new Int32Array(MAX_ONE_SHOT + 1);
 const out = new Uint8Array(MAX_ONE_SHOT + 64);
 // Trees: frequencies of the leaves; lengths of leaves and inner nodes (zlib's Len and Dad are one
@@ -164,8 +164,8 @@ const codeB = new Int32Array(BL_CODES);
 /**
  * zlib's heap: while a tree is built, an entry is `freq << 17 | depth << 10 | node`, so that zlib's
  * `smaller(n, m)` (frequency, then depth) is `n <= (m | 1023)`. A frequency is below 2 ** 14 (see
- * MAX_ONE_SHOT) and a depth below 2 ** 7 (a Huffman tree over a total below 2 ** 14 is far less deep),
- * so a key is a positive int32. The sorted part, from heapMax up, holds plain node numbers.
+ * MAX_ONE_SHOT) and a depth below 2 ** 7 (a Huffman tree over a total below 2 ** 14 is far less
+ * deep), so a key is a positive int32. The sorted part, from heapMax up, holds plain node numbers.
  */
 const heap = new Int32Array(HEAP_SIZE);
 /** Past the end of the heap: larger than every key. */
@@ -257,7 +257,7 @@ function buildTree(
     const da = a & (127 << 10);
     const db = b & (127 << 10);
     dd[na] = dd[nb] = node;
-    hp[1] = ((((a >> 17) + (b >> 17)) << 17) | ((da >= db ? da : db) + (1 << 10))) | node++;
+    hp[1] = (((a >> 17) + (b >> 17)) << 17) | ((da >= db ? da : db) + (1 << 10)) | node++;
     pqdownheap(hp, 1, hl);
   } while (hl >= 2);
   hp[--hm] = hp[1]! & 1023;

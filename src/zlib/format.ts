@@ -167,7 +167,8 @@ export function adler32(buf: Uint8Array, len: number): number {
   let b = 0;
   let i = 0;
   while (i < len) {
-    // zlib's NMAX chunking, shorter: from a, b < 65521, 2048 bytes keep b below 2 ** 30 (small ints)
+    // zlib's NMAX chunking, shorter: from a, b < 65521, 2048 bytes keep b below 2 ** 30 (a small
+    // integer, so the sums stay int32 arithmetic)
     const end = len - i > 2048 ? i + 2048 : len;
     // eight bytes a step: b gains 8 a + 8 x0 + 7 x1 + ... + x7, a gains x0 + ... + x7
     for (const end8 = end - 7; i < end8; i += 8) {

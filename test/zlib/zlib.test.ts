@@ -272,7 +272,7 @@ function sessionLike(size: number): Uint8Array {
     parts.push(
       rand() < 0.5
         ? `,"item_${i}":{"sku":"${hexs(8)}","qty":${int(20)},"name":"Caf\\u00e9 ${hexs(int(12))}"}`
-        : `,"csrf_${i}":"${hexs(40)}","seen":[${Array.from({ length: int(8) }, () => int(1e5)).join(',')}]`,
+        : `,"csrf_${i}":"${hexs(40)}","seen":[${Array.from({ length: int(8) }, () => int(1e5))}]`,
     );
   return new TextEncoder().encode((parts.join('') + '}').slice(0, size));
 }
@@ -352,11 +352,15 @@ test(
     }
     for (let i = 0; i < 300; i++) inputs.push(sessionLike(int(300)));
     for (let i = 0; i < 300; i++) inputs.push(sessionLike(250 + int(16_000 - 250)));
-    for (const len of [250, 800, 3300, 16_000]) for (let i = 0; i < 20; i++) inputs.push(sessionLike(len));
+    for (const len of [250, 800, 3300, 16_000])
+      for (let i = 0; i < 20; i++) inputs.push(sessionLike(len));
     for (let i = 0; i < 8; i++) inputs.push(fibDistances());
     const r = spawnSync(
       python!,
-      ['-c', 'import sys, zlib\nfor h in sys.stdin: print(zlib.compress(bytes.fromhex(h.strip())).hex())'],
+      [
+        '-c',
+        'import sys, zlib\nfor h in sys.stdin: print(zlib.compress(bytes.fromhex(h.strip())).hex())',
+      ],
       { input: inputs.map(hex).join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 28 },
     );
     assert.equal(r.status, 0, r.stderr);
