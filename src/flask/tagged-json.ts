@@ -449,8 +449,6 @@ const TAG_KEYS = new Set([' di', ' t', ' b', ' m', ' u', ' d']);
 let buf = new Uint8Array(4096);
 let at = 0;
 const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
-/** Printable ASCII without `"` and `\`: copied as it is. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 function room(n: number): void {
   if (at + n <= buf.length) return;
@@ -469,15 +467,11 @@ function putAscii(s: string): void {
   at = p;
 }
 
-/** A string literal with Python's `ensure_ascii` escapes (see pyStringLiteral). */
+/**
+ * A string literal with Python's `ensure_ascii` escapes (see pyStringLiteral), in one pass: printable
+ * ASCII is copied, anything else escaped.
+ */
 function putString(s: string): void {
-  if (PLAIN.test(s)) {
-    room(s.length + 2);
-    buf[at++] = 0x22;
-    putAscii(s);
-    buf[at++] = 0x22;
-    return;
-  }
   room(s.length * 6 + 2);
   const b = buf;
   let p = at;
