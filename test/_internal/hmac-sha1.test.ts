@@ -54,3 +54,45 @@ test('the native and the portable HMAC agree on every length on both sides of th
   mac.macInto(new TextEncoder().encode('x'.repeat(600)), out);
   assert.deepEqual(Buffer.from(out), want);
 });
+
+test('the portable HMAC equals node:crypto at every length to 300 and around each block edge', () => {
+  const out = new Uint8Array(20);
+  const lengths: number[] = [];
+  for (let len = 0; len <= 300; len++) lengths.push(len);
+  // ±9 around each multiple of 64 also covers the 55/56 edge where the length spills over
+  for (let edge = 320; edge <= 2112; edge += 64)
+    for (let len = edge - 9; len <= edge + 9; len++) lengths.push(len);
+  let n = 0;
+  for (const keyLen of [0, 1, 20, 63, 64, 65, 200]) {
+    const key = randomBytes(keyLen);
+    const mac = new HmacSha1(key, Infinity);
+    for (const len of lengths) {
+      // a view at an odd offset into a larger buffer, with different bytes around it
+      const buf = new Uint8Array(randomBytes(len + 7));
+      const msg = buf.subarray(3, 3 + len);
+      const want = createHmac('sha1', key).update(msg).digest();
+      mac.macInto(msg, out);
+      assert.deepEqual(Buffer.from(out), want, `key ${keyLen}, message ${len}`);
+      n++;
+    }
+  }
+  assert.ok(n > 5000);
+});
+
+test('the portable HMAC gives the same answer whatever was hashed before', () => {
+  const key = randomBytes(65);
+  const mac = new HmacSha1(key, Infinity);
+  const other = new HmacSha1(randomBytes(7), Infinity);
+  const out = new Uint8Array(20);
+  const scratch = new Uint8Array(20);
+  const msgs = [0, 1, 55, 56, 63, 64, 119, 120, 1000, 3].map((len) => randomBytes(len));
+  for (const msg of msgs) {
+    // a long message with the other key in between leaves nothing behind
+    other.macInto(randomBytes(2000), scratch);
+    mac.macInto(msg, out);
+    assert.deepEqual(Buffer.from(out), createHmac('sha1', key).update(msg).digest());
+    // a plain Uint8Array and a Buffer over the same bytes
+    mac.macInto(new Uint8Array(msg), out);
+    assert.deepEqual(Buffer.from(out), createHmac('sha1', key).update(msg).digest());
+  }
+});
