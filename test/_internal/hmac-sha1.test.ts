@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { HmacSha1, NATIVE_HMAC_MIN } from '../../src/_internal/hmac-sha1.ts';
@@ -95,4 +96,19 @@ test('the portable HMAC gives the same answer whatever was hashed before', () =>
     mac.macInto(new Uint8Array(msg), out);
     assert.deepEqual(Buffer.from(out), createHmac('sha1', key).update(msg).digest());
   }
+});
+
+test("the written-out SHA-1 rounds are exactly what the generator in compress's doc comment prints", () => {
+  const source = readFileSync(new URL('../../src/_internal/hmac-sha1.ts', import.meta.url), 'utf8');
+  const generator = /```js\n([\s\S]*?)```/.exec(source)![1]!.replace(/^\s*\* ?/gm, '');
+  const printed: string[] = [];
+  new Function('print', generator)((...lines: string[]) => printed.push(...lines));
+  const body = source.slice(source.indexOf('function compress('));
+  const rounds = body
+    .slice(body.indexOf('// rounds 0 to 19'), body.indexOf('h[0] ='))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  assert.equal(printed.length, 80 * 2 + 64 * 2 + 4);
+  assert.deepEqual(rounds, printed);
 });
