@@ -11,7 +11,7 @@ import {
   CookieTooLarge,
   SignatureExpired,
 } from '../itsdangerous/errors.ts';
-import { asciiBytes, isBytes, utf8, utf8DecodeStrict } from '../_internal/bytes.ts';
+import { asciiBytes, isBytes, utf8DecodeStrict } from '../_internal/bytes.ts';
 import { httpDate } from '../werkzeug/http-date.ts';
 import {
   cookieSizeWarning,
@@ -309,16 +309,22 @@ export function readSession(
   if (!hasSecret(secret)) return emptyRead('no-secret');
   const found = sessionCookie(cookieHeader, options);
   if (typeof found !== 'string') return found;
-  const unsigned = unsignCookie(found, secret, fallbacks, options);
-  if ('data' in unsigned) return unsigned;
-  const { payload, payloadBytes, issuedAt, keyIndex } = unsigned;
-  return {
-    status: 'valid',
-    data: decodePayload(payloadBytes, options),
-    issuedAt,
-    keyIndex,
-    payload,
-  };
+  // the cookie's bytes, in a shared buffer that is zeroed once the payload is decoded
+  const bytes = asciiBytes(found);
+  let unsigned: Unsigned;
+  let json: Uint8Array;
+  try {
+    unsigned = unsignCookie(bytes, found, secret, fallbacks, options);
+    if ('data' in unsigned) return unsigned;
+    json = urlSafeDecodePayload(
+      unsigned.payloadBytes,
+      options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE,
+    );
+  } finally {
+    bytes.fill(0);
+  }
+  const { payload, issuedAt, keyIndex } = unsigned;
+  return { status: 'valid', data: loadPayload(json, options), issuedAt, keyIndex, payload };
 }
 
 function emptyRead(status: SessionStatus, extra?: Partial<SessionReadResult>): SessionReadResult {
@@ -365,11 +371,12 @@ type Unsigned =
   | SessionReadResult;
 
 /**
- * `TimestampSigner.unsign(value, max_age)`: the signature with each key (newest first, each key
- * once), then the age. A rejected cookie is verified once.
+ * `TimestampSigner.unsign(value, max_age)` on the cookie's UTF-8 `bytes`: the signature with each
+ * key (newest first, each key once), then the age. A rejected cookie is verified once.
  * @throws {@link BadPayload} for a valid signature on a timestamp after year 9999 (Flask: HTTP 500)
  */
 function unsignCookie(
+  bytes: Uint8Array,
   value: string,
   secret: SecretKey,
   fallbacks: readonly SecretKey[],
@@ -377,12 +384,13 @@ function unsignCookie(
 ): Unsigned {
   const maxAge = Math.trunc(options.permanentLifetime ?? DEFAULT_PERMANENT_LIFETIME);
   const { signer } = signingState(secret, fallbacks, options.salt ?? DEFAULT_SALT);
-  // bytes of its own, not a shared buffer: an error handed back carries a view of them
-  const bytes = utf8(value);
   let r: { value: Uint8Array; ts: number | bigint; keyIndex: number };
   try {
     r = signer.unsignTimed(bytes, maxAge, options.now, options.clockTolerance ?? 0);
   } catch (e) {
+    // the error handed back keeps its payload: a copy, out of the shared buffer
+    if (e instanceof BadSignature && e.payload?.buffer === bytes.buffer)
+      (e as { payload: Uint8Array }).payload = e.payload.slice();
     if (e instanceof SignatureExpired)
       return emptyRead('expired', { error: e, issuedAt: e.dateSigned });
     if (e instanceof BadSignature) return emptyRead('invalid', { error: e });
@@ -405,14 +413,11 @@ const yearAfter9999 = (cause: unknown) =>
   new BadPayload('The cookie is signed with a timestamp after year 9999', { cause });
 
 /**
- * `load_payload` then `SecureCookieSession(data)`: base64, zlib when marked, UTF-8, tagged JSON.
+ * The end of `load_payload` (UTF-8, tagged JSON, from the bytes base64 and zlib gave), then
+ * `SecureCookieSession(data)`.
  * @throws {@link BadPayload} when any step fails (Flask: HTTP 500)
  */
-function decodePayload(payload: Uint8Array, options: LoadSessionOptions): SessionData {
-  const json = urlSafeDecodePayload(
-    payload,
-    options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE,
-  );
+function loadPayload(json: Uint8Array, options: LoadSessionOptions): SessionData {
   try {
     return toSessionDict(
       (options.serializer ?? serializer).loads(utf8DecodeStrict(json), options.maxDepth),

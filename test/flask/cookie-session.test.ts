@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
+  BadSignature,
   dumpSession,
   getSigningSerializer,
   JSONTag,
@@ -19,7 +20,9 @@ import {
   TaggedJSONSerializer,
   tuple,
   UUID,
+  type LoadSessionOptions as LoadOptions,
   type SessionData,
+  type SessionStatus,
   type SigningAlgorithm,
 } from '../../src/index.ts';
 import { HmacSha1 } from '../../src/_internal/hmac-sha1.ts';
@@ -236,6 +239,7 @@ test('the shared scratch buffers hold no session once a dump or a load returns',
   for (const data of [big, plain]) {
     const header = dumpSession(data, { secret }).split(';')[0]!;
     assert.equal(loadSession(header, secret).n, data.n);
+    assert.equal(readSession(header.slice(0, -2) + 'AA', secret).status, 'invalid');
     const s = getSigningSerializer({ secret });
     assert.equal((s.loads(s.dumps(data)) as SessionData).n, data.n);
     zeroed(asciiBytes(''), 'asciiBytes');
@@ -245,5 +249,38 @@ test('the shared scratch buffers hold no session once a dump or a load returns',
     assert.equal(new TextDecoder().decode(w), 'null');
     zeroed(w, 'the tagged JSON writer');
     w.fill(0);
+  }
+});
+
+test("a rejected cookie's error keeps its payload bytes after later loads", () => {
+  const value = cookieOf(
+    dumpSession({ user: 'ana', note: 'x'.repeat(300) }, { secret: SECRET, now: NOW }),
+  ).slice('session='.length);
+  const signed = value.slice(0, value.lastIndexOf('.'));
+  const payloadText = signed.slice(0, signed.lastIndexOf('.'));
+  assert.ok(payloadText.startsWith('.'), 'a compressed payload');
+  const cases: [string, string, LoadOptions, SessionStatus, string][] = [
+    ['tampered', `session=${value.slice(0, -2)}AA`, { now: NOW }, 'invalid', payloadText],
+    ['expired', `session=${value}`, { now: NOW + 10 ** 8 }, 'expired', payloadText],
+    [
+      'no timestamp',
+      `session=${'eyJhIjoxfQ'.repeat(20)}.AAAA`,
+      { now: NOW },
+      'invalid',
+      'eyJhIjoxfQ'.repeat(20),
+    ],
+  ];
+  for (const [what, header, opts, status, want] of cases) {
+    const r = readSession(header, SECRET, opts);
+    assert.equal(r.status, status, what);
+    const payload = (r.error as BadSignature).payload!;
+    // other loads reuse the buffers the cookie was read into
+    loadSession(
+      cookieOf(dumpSession({ other: 'y'.repeat(500) }, { secret: SECRET, now: NOW })),
+      SECRET,
+      { now: NOW },
+    );
+    readSession(`session=${'z'.repeat(400)}.AAAA.BBBB`, SECRET, { now: NOW });
+    assert.equal(new TextDecoder().decode(payload), want, what);
   }
 });
