@@ -23,6 +23,8 @@ let scratch = new Uint8Array(4096);
  * buffer keeps no session. @internal
  */
 export function asciiBytes(s: string): Uint8Array {
+  // past 64 KiB an array of its own, so that one huge value does not keep a huge buffer alive
+  if (s.length * 3 > 65536) return encoder.encode(s);
   if (s.length * 3 > scratch.length)
     scratch = new Uint8Array(Math.max(s.length * 3, scratch.length * 2));
   return scratch.subarray(0, encoder.encodeInto(s, scratch).written);
