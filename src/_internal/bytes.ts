@@ -23,11 +23,32 @@ let scratch = new Uint8Array(4096);
  * buffer keeps no session. @internal
  */
 export function asciiBytes(s: string): Uint8Array {
-  // past 64 KiB an array of its own, so that one huge value does not keep a huge buffer alive
-  if (s.length * 3 > 65536) return encoder.encode(s);
+  // past 64 KiB an array of its own, so that one huge value does not keep a huge buffer alive;
+  // and while the buffer is leased, every call gets one
+  if (leased || s.length * 3 > 65536) return encoder.encode(s);
   if (s.length * 3 > scratch.length)
     scratch = new Uint8Array(Math.max(s.length * 3, scratch.length * 2));
   return scratch.subarray(0, encoder.encodeInto(s, scratch).written);
+}
+
+/** Whether {@link leaseAsciiBytes} holds the shared buffer. */
+let leased = false;
+
+/**
+ * {@link asciiBytes} held until {@link releaseAsciiBytes}, for bytes that must stay intact while
+ * code that may call back into the library runs (an option getter, a `Date` subclass): until then
+ * every other call gets an array of its own. @internal
+ */
+export function leaseAsciiBytes(s: string): Uint8Array {
+  const bytes = asciiBytes(s);
+  if (bytes.buffer === scratch.buffer) leased = true;
+  return bytes;
+}
+
+/** Zeroes leased bytes and gives the shared buffer back. @internal */
+export function releaseAsciiBytes(bytes: Uint8Array): void {
+  bytes.fill(0);
+  if (bytes.buffer === scratch.buffer) leased = false;
 }
 
 /** Strict UTF-8 decode, like Python's `bytes.decode('utf-8')`: throws TypeError on invalid input. */

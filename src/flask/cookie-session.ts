@@ -11,7 +11,13 @@ import {
   CookieTooLarge,
   SignatureExpired,
 } from '../itsdangerous/errors.ts';
-import { asciiBytes, isBytes, utf8DecodeStrict } from '../_internal/bytes.ts';
+import {
+  asciiBytes,
+  isBytes,
+  leaseAsciiBytes,
+  releaseAsciiBytes,
+  utf8DecodeStrict,
+} from '../_internal/bytes.ts';
 import { httpDate } from '../werkzeug/http-date.ts';
 import {
   cookieSizeWarning,
@@ -309,8 +315,9 @@ export function readSession(
   if (!hasSecret(secret)) return emptyRead('no-secret');
   const found = sessionCookie(cookieHeader, options);
   if (typeof found !== 'string') return found;
-  // the cookie's bytes, in a shared buffer that is zeroed once the payload is decoded
-  const bytes = asciiBytes(found);
+  // the cookie's bytes, in the shared buffer (leased: an option getter or a Date subclass that
+  // calls back into the library gets its own), zeroed once the payload is decoded
+  const bytes = leaseAsciiBytes(found);
   let unsigned: Unsigned;
   let json: Uint8Array;
   try {
@@ -321,7 +328,7 @@ export function readSession(
       options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED_SIZE,
     );
   } finally {
-    bytes.fill(0);
+    releaseAsciiBytes(bytes);
   }
   const { payload, issuedAt, keyIndex } = unsigned;
   return { status: 'valid', data: loadPayload(json, options), issuedAt, keyIndex, payload };

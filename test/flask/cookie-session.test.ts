@@ -284,3 +284,40 @@ test("a rejected cookie's error keeps its payload bytes after later loads", () =
     assert.equal(new TextDecoder().decode(payload), want, what);
   }
 });
+
+test('a load re-entered from an option getter or a Date subclass leaves the outer load intact', () => {
+  const cookie = cookieOf(
+    dumpSession({ user: 'alice', n: 'x'.repeat(200) }, { secret: SECRET, now: NOW }),
+  );
+  const other = cookieOf(dumpSession({ user: 'bob' }, { secret: SECRET, now: NOW }));
+  const reenter = () => {
+    assert.equal(loadSession(other, SECRET, { now: NOW }).user, 'bob');
+    dumpSession({ user: 'carol' }, { secret: SECRET, now: NOW });
+  };
+  class AuditedDate extends Date {
+    override getTime(): number {
+      reenter();
+      return super.getTime();
+    }
+  }
+  assert.equal(loadSession(cookie, SECRET, { now: new AuditedDate(NOW * 1000) }).user, 'alice');
+  for (const option of [
+    'permanentLifetime',
+    'salt',
+    'clockTolerance',
+    'maxDecompressedSize',
+    'now',
+  ]) {
+    const options = {} as Record<string, unknown>;
+    Object.defineProperty(options, option, {
+      get() {
+        reenter();
+        return option === 'now' ? NOW : undefined;
+      },
+    });
+    if (option !== 'now') options.now = NOW;
+    const r = readSession(cookie, SECRET, options as LoadOptions);
+    assert.equal(r.status, 'valid', option);
+    assert.equal(r.data.user, 'alice', option);
+  }
+});
